@@ -1,0 +1,148 @@
+/**
+ * The OAuthClient port over oauth4webapi: PKCE, authorization-response validation
+ * (RFC 9207 `iss`), code and refresh grants, RFC 7009 revocation.
+ *
+ * Every provider call has a deadline inside the SDK's 5 s budget, and every failure is
+ * classified (core/upstream-error.ts) so refresh can tell a dead grant from an outage.
+ */
+import * as oauth from 'oauth4webapi';
+import type { Provider } from '../core/model.ts';
+import type { OAuthClient, OAuthClientConfig, TokenResponse } from '../core/ports.ts';
+import { UpstreamError } from '../core/upstream-error.ts';
+
+/** The SDK gives non-wait calls 5 s; leave room for our own work around the provider call. */
+export const PROVIDER_TIMEOUT_MS = 3_500;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export interface OAuthClientOptions {
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Owner opt-in for plain-http provider endpoints beyond loopback (S17). */
+  allowInsecureEndpoints?: boolean;
+}
+
+function authorizationServer(p: Provider): oauth.AuthorizationServer {
+  return {
+    // Without discovery there is no issuer identifier; a placeholder keeps oauth4webapi's
+    // type happy and is never compared because `iss`/id_token are dropped for such providers.
+    issuer: p.issuer ?? `urn:latchkey:provider:${p.providerId}`,
+    authorization_endpoint: p.authUrl,
+    token_endpoint: p.tokenUrl,
+    ...(p.revocationUrl ? { revocation_endpoint: p.revocationUrl } : {}),
+    ...(p.issParameterSupported ? { authorization_response_iss_parameter_supported: true } : {}),
+  };
+}
+
+function clientAuth(cfg: OAuthClientConfig): oauth.ClientAuth {
+  switch (cfg.provider.tokenEndpointAuthMethod) {
+    case 'none': return oauth.None();
+    case 'client_secret_basic': return oauth.ClientSecretBasic(cfg.clientSecret ?? '');
+    case 'client_secret_post': return oauth.ClientSecretPost(cfg.clientSecret ?? '');
+  }
+}
+
+function isInsecureAllowed(url: string, optIn: boolean): boolean {
+  const u = new URL(url);
+  return u.protocol === 'http:' && (optIn || LOOPBACK.has(u.hostname));
+}
+
+/** Turn anything oauth4webapi or fetch throws into an UpstreamError. */
+export function classify(err: unknown): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  if (err instanceof oauth.ResponseBodyError) {
+    const message = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
+    if (err.error === 'invalid_grant') return new UpstreamError('invalid_grant', message, err.error, err);
+    if (err.status >= 500) return new UpstreamError('transient', `provider answered HTTP ${err.status}`, err.error, err);
+    return new UpstreamError('oauth_error', message, err.error, err);
+  }
+  if (err instanceof oauth.OperationProcessingError) {
+    const cause = err.cause;
+    if (cause instanceof Response && (cause.status >= 500 || cause.status === 429)) {
+      return new UpstreamError('transient', `provider answered HTTP ${cause.status}`, null, err);
+    }
+    return new UpstreamError('protocol', `unexpected provider response (${err.message})`, null, err);
+  }
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new UpstreamError('transient', 'provider did not answer in time', null, err);
+  }
+  if (err instanceof TypeError) return new UpstreamError('transient', `provider unreachable (${err.message})`, null, err);
+  return new UpstreamError('protocol', err instanceof Error ? err.message : String(err), null, err);
+}
+
+export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient {
+  const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
+  const baseFetch = options.fetch ?? fetch;
+
+  const requestOptions = (cfg: OAuthClientConfig, url: string, extra: Record<string, string> = {}) => {
+    const p = cfg.provider;
+    // Providers configured by hand have no issuer to check an id_token against, and we never
+    // use id_token claims for anything: drop it rather than fail the exchange.
+    const dropIdToken = p.issuer === null;
+    const customFetch: typeof fetch = async (input, init) => {
+      const res = await baseFetch(input, init);
+      if (!dropIdToken || !res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return res;
+      const body = (await res.json()) as Record<string, unknown>;
+      delete body.id_token;
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    return {
+      signal: AbortSignal.timeout(timeoutMs),
+      [oauth.customFetch]: customFetch,
+      ...(isInsecureAllowed(url, options.allowInsecureEndpoints ?? false) ? { [oauth.allowInsecureRequests]: true } : {}),
+      ...(Object.keys(extra).length > 0 ? { additionalParameters: extra } : {}),
+    };
+  };
+
+  const asTokenResponse = (r: oauth.TokenEndpointResponse): TokenResponse => ({ ...r }) as TokenResponse;
+
+  return {
+    async pkce() {
+      const verifier = oauth.generateRandomCodeVerifier();
+      return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
+    },
+
+    async exchangeCode(cfg, input) {
+      const as = authorizationServer(cfg.provider);
+      const client: oauth.Client = { client_id: cfg.provider.clientId };
+      const params = new URLSearchParams(input.callbackParams);
+      if (cfg.provider.issuer === null) params.delete('iss');
+      let validated: URLSearchParams;
+      try {
+        validated = oauth.validateAuthResponse(as, client, params, input.expectedState);
+      } catch (err) {
+        throw new UpstreamError('protocol', 'the authorization response failed validation (issuer mismatch)', 'iss_mismatch', err);
+      }
+      try {
+        const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(cfg), validated, input.redirectUri,
+          input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl));
+        return asTokenResponse(await oauth.processAuthorizationCodeResponse(as, client, res));
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+
+    async refresh(cfg, refreshToken) {
+      const as = authorizationServer(cfg.provider);
+      const client: oauth.Client = { client_id: cfg.provider.clientId };
+      try {
+        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, cfg.provider.tokenUrl));
+        return asTokenResponse(await oauth.processRefreshTokenResponse(as, client, res));
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+
+    async revoke(cfg, token, hint) {
+      if (!cfg.provider.revocationUrl) return;
+      const as = authorizationServer(cfg.provider);
+      const client: oauth.Client = { client_id: cfg.provider.clientId };
+      try {
+        const res = await oauth.revocationRequest(as, client, clientAuth(cfg), token, requestOptions(cfg, cfg.provider.revocationUrl, { token_type_hint: hint }));
+        await oauth.processRevocationResponse(res);
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/** `latchkey serve`: run the broker headless in this terminal until Ctrl-C / SIGTERM. */
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createLogger } from '../../adapters/logger.ts';
+import { PortInUseError, createBroker, type Broker } from '../../compose.ts';
+import type { LatchkeyConfig } from '../../config.ts';
+import { CliError, type Out } from '../output.ts';
+
+export interface ServeOptions {
+  config: LatchkeyConfig;
+  /** Why we run headless, shown in the banner (e.g. "no display"). */
+  headlessReason?: string | undefined;
+  out: Out;
+}
+
+export function banner(b: Broker, logFile: string, headlessReason?: string): string[] {
+  const lines = [
+    `Latchkey is running${headlessReason ? ` headless (${headlessReason})` : ''}.`,
+    `  Broker:    ${b.url}   (listening on 127.0.0.1 only)`,
+    `  Home:      ${b.home}`,
+    `  Keychain:  ${b.keychain.ok ? `${b.keychain.backend} — secrets are sealed` : `UNAVAILABLE (${b.keychain.backend}): ${b.keychain.reason}`}`,
+    `  Approval:  ${b.core.policy()}${b.core.policy() === 'auto-owner' ? ' (the owner key skips approval questions)' : ' (you approve each new agent request)'}`,
+    `  Log:       ${logFile}`,
+    '',
+    `Sign in to the Latchkey page (one-time link, valid 10 minutes):`,
+    `  ${b.loginUrl()}`,
+    '',
+    'Point the Agent Auth SDK at Latchkey:',
+    ...b.envBlock().split('\n').map((l) => `  ${l}`),
+  ];
+  if (!b.keychain.ok) {
+    lines.push('', 'Latchkey will not store any token until a keychain is available (it never falls back to plaintext).',
+      'On Linux, start a Secret Service (gnome-keyring or KeePassXC) in your desktop session; on a headless box:',
+      "  dbus-run-session -- sh -c 'echo -n <password> | gnome-keyring-daemon --unlock --components=secrets && npm start'");
+  }
+  if (b.ownerKeyCreated && b.ownerKey && !b.keychain.ok) lines.push('', 'The owner key above could not be sealed in the keychain: copy it now, it will not be shown again.');
+  lines.push('', 'Press Ctrl-C to stop.');
+  return lines;
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const { config, out } = options;
+  const logFile = join(config.home, 'latchkey.log');
+  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: logFile, mkdir: true, sync: false }) });
+  let broker: Broker;
+  try {
+    broker = await createBroker({ port: config.port, home: config.home, approval: config.approval, allowInsecureEndpoints: config.allowInsecureEndpoints, logger });
+  } catch (err) {
+    if (err instanceof PortInUseError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  for (const l of banner(broker, logFile, options.headlessReason)) out.line(l);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      out.line(`\n${signal} received: answering open waits and closing…`);
+      const force = setTimeout(() => { out.error('Shutdown took longer than 5 s; exiting.'); process.exit(1); }, 5_000);
+      force.unref();
+      void broker.close().then(() => {
+        logger.flush();
+        out.line('Latchkey stopped.');
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

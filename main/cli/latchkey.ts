@@ -1,0 +1,96 @@
+/**
+ * The `latchkey` command line. Parses arguments, loads configuration once, runs one
+ * command, and turns known failures into a sentence and a non-zero exit code.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type ConfigInput } from '../config.ts';
+import { approvalsApprove, approvalsDeny, approvalsList } from './commands/approvals.ts';
+import { env } from './commands/env.ts';
+import { serve } from './commands/serve.ts';
+import { ui } from './commands/ui.ts';
+import { CliError, stdOut, type Out } from './output.ts';
+import { ownerClient } from './owner-client.ts';
+
+export const USAGE = `Usage: latchkey <command> [options]
+
+Commands:
+  serve [--port N] [--home DIR] [--approval ask|auto-owner] [--headless]
+                         run the broker in this terminal (npm start runs this without a desktop)
+  env [--home DIR]       print export lines for LANGSMITH_API_URL and LANGSMITH_API_KEY
+  ui [--home DIR]        print (and open) a one-time sign-in link for the browser UI
+  approvals list [--json]
+  approvals approve <auth_id> [--for once|1h|8h|30d|forever]
+  approvals deny <auth_id>
+                         decide on agents' pending requests as the owner
+
+Environment: LATCHKEY_PORT, LATCHKEY_HOME, LATCHKEY_APPROVAL, LATCHKEY_LOG_LEVEL.`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  home: { type: 'string' },
+  approval: { type: 'string' },
+  headless: { type: 'boolean' },
+  'log-level': { type: 'string' },
+  'allow-insecure-endpoints': { type: 'boolean' },
+  for: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(argv: string[], out: Out = stdOut, extra: { headlessReason?: string } = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    out.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    out.line(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  try {
+    const flags: ConfigInput = {
+      port: values.port, home: values.home, approval: values.approval, headless: values.headless,
+      logLevel: values['log-level'], allowInsecureEndpoints: values['allow-insecure-endpoints'],
+    };
+    const config = loadConfig(flags);
+    switch (command) {
+      case 'serve':
+        await serve({ config, out, headlessReason: extra.headlessReason });
+        return 0;
+      case 'env':
+        env(config, out);
+        return 0;
+      case 'ui':
+        await ui(ownerClient(config.home), out);
+        return 0;
+      case 'approvals': {
+        const client = ownerClient(config.home);
+        if (sub === 'list' || sub === undefined) await approvalsList(client, out, values.json ?? false);
+        else if (sub === 'approve' && arg) await approvalsApprove(client, out, arg, values.for ?? '1h');
+        else if (sub === 'deny' && arg) await approvalsDeny(client, out, arg);
+        else throw new CliError(`Unknown approvals command.\n\n${USAGE}`, 2);
+        return 0;
+      }
+      default:
+        throw new CliError(`Unknown command '${command}'.\n\n${USAGE}`, 2);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      out.error(err.message);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      out.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await run(process.argv.slice(2));
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm start`: the desktop tray app where Electron can run, otherwise the same broker
+ * headless in this terminal, saying why in one line.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkDesktop } from './desktop-check.ts';
+import { run } from './latchkey.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const check = checkDesktop({ root, headlessFlag: args.includes('--headless') });
+
+if (check.ok) {
+  const child = spawn(check.electronPath, [check.shellEntry, ...args], { stdio: 'inherit' });
+  child.on('exit', (code) => { process.exitCode = code ?? 1; });
+} else {
+  process.exitCode = await run(['serve', ...args.filter((a) => a !== '--headless'), '--headless'], undefined, { headlessReason: check.reason });
+}

@@ -1,0 +1,286 @@
+/**
+ * The heart of the broker: `authenticate`, `wait` and the owner's decisions
+ * (agent-auth-api.md §4, design.md §4–§5).
+ *
+ * authenticate answers `completed` only when a connection holds the requested scopes, a
+ * live grant (or the auto-owner policy) covers the caller, and the token is fresh.
+ * Everything else becomes a pending request the human decides on through `/start/<t>`.
+ */
+import { BadRequest, NotFound } from './errors.ts';
+import type { EventBus } from './events.ts';
+import type { GrantService } from './grants.ts';
+import type { ApiKey, AuthRequest, Connection, DecisionChannel, GrantDuration } from './model.ts';
+import type { Clock, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
+import type { ProviderService } from './providers.ts';
+import { NeedsReauth, type ConnectionService } from './connections.ts';
+import { type ScopeSet, isSubset, normalizeScopes, unionScopes } from './scopes.ts';
+import { WaitRegistry } from './waiters.ts';
+
+export const PENDING_TTL_MS = 15 * 60_000;
+export const DECIDED_KEEP_MS = 60 * 60_000;
+export const MAX_WAIT_SECONDS = 600;
+
+export type ApprovalPolicy = 'ask' | 'auto-owner';
+
+export interface AuthenticateInput {
+  provider: string;
+  scopes: readonly string[];
+  userId?: string | null | undefined;
+  agentId?: string | null | undefined;
+  forceNew?: boolean | undefined;
+  checkOnly?: boolean | undefined;
+}
+
+export interface AuthenticateResult {
+  status: 'completed' | 'pending';
+  url: string | null;
+  authId: string | null;
+  token: string | null;
+  expiresAt: number | null;
+}
+
+export type WaitResult =
+  | { status: 'completed'; token: string; expiresAt: number | null }
+  | { status: 'timeout' | 'not_found'; token: null }
+  | { status: 'denied' | 'failed'; token: null; detail: string };
+
+type Released = Exclude<WaitResult, { status: 'timeout' | 'not_found' }>;
+
+export class AuthRequests {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ids: Ids;
+  readonly #log: Logger;
+  readonly #events: EventBus;
+  readonly #providers: ProviderService;
+  readonly #connections: ConnectionService;
+  readonly #grants: GrantService;
+  readonly #baseUrl: () => string;
+  readonly #policy: () => ApprovalPolicy;
+  readonly #keyLabel: (keyId: string) => string;
+  readonly waiters = new WaitRegistry<Released>();
+
+  constructor(deps: {
+    store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
+    connections: ConnectionService; grants: GrantService; baseUrl: () => string; policy: () => ApprovalPolicy;
+    keyLabel: (keyId: string) => string;
+  }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#ids = deps.ids;
+    this.#log = deps.logger;
+    this.#events = deps.events;
+    this.#providers = deps.providers;
+    this.#connections = deps.connections;
+    this.#grants = deps.grants;
+    this.#baseUrl = deps.baseUrl;
+    this.#policy = deps.policy;
+    this.#keyLabel = deps.keyLabel;
+  }
+
+  async authenticate(key: ApiKey, input: AuthenticateInput): Promise<AuthenticateResult> {
+    const provider = this.#providers.get(input.provider);
+    const subject = { keyId: key.id, providerId: provider.providerId, userId: input.userId ?? 'default', agentId: input.agentId ?? null };
+    const scopes = normalizeScopes(input.scopes);
+    const conn = this.#connections.find(subject);
+    const autoOwner = this.#policy() === 'auto-owner' && key.role === 'owner';
+    const grant = autoOwner ? undefined : this.#grants.covering(subject, scopes);
+    const approved = autoOwner || grant !== undefined;
+
+    if (!input.forceNew && approved && conn?.status === 'ok' && isSubset(scopes, conn.scopes)) {
+      // check_only must not spend a single-use grant.
+      const release = !(input.checkOnly && grant?.usesLeft != null);
+      if (release) {
+        try {
+          const set = await this.#connections.fresh(conn);
+          if (grant) this.#grants.spend(grant);
+          this.#log.info('token.released', { via: 'authenticate', keyLabel: key.label, providerId: subject.providerId, userId: subject.userId, agentId: subject.agentId, scopes });
+          return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt };
+        } catch (err) {
+          if (!(err instanceof NeedsReauth)) throw err;
+        }
+      }
+    }
+    if (input.checkOnly) return { status: 'pending', url: null, authId: null, token: null, expiresAt: null };
+
+    const now = this.#clock.now();
+    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true]);
+    const existing = this.#store.requests.findPending(dedupeKey, now);
+    if (existing) return this.#pendingAnswer(existing);
+
+    // Re-read: fresh() may just have marked the connection needs_reauth.
+    const current = this.#connections.find(subject);
+    const held: ScopeSet = current ? current.scopes : [];
+    const request: AuthRequestRecord = {
+      authId: `lk-auth-${this.#ids.token(18)}`,
+      startToken: this.#ids.token(32),
+      dedupeKey,
+      keyId: key.id,
+      providerId: subject.providerId,
+      userId: subject.userId,
+      agentId: subject.agentId,
+      scopes,
+      consentScopes: unionScopes(held, scopes),
+      status: 'pending',
+      approved,
+      needsConsent: true,
+      autoApproved: autoOwner,
+      forceNew: input.forceNew === true,
+      grantDuration: null,
+      decidedVia: autoOwner ? 'policy' : null,
+      connectionId: null,
+      detail: null,
+      createdAt: now,
+      expiresAt: now + PENDING_TTL_MS,
+      decidedAt: null,
+    };
+    // Consent is not needed when the only thing missing is the owner's approval.
+    request.needsConsent = !(current?.status === 'ok' && isSubset(scopes, current.scopes) && !request.forceNew);
+    this.#store.requests.insert(request);
+    this.#log.info('request.created', { authId: request.authId, keyLabel: key.label, providerId: request.providerId, userId: request.userId, agentId: request.agentId, scopes, needsConsent: request.needsConsent, approved });
+    this.#events.emit('request.created', {
+      authId: request.authId, providerId: request.providerId, keyLabel: key.label, agentId: request.agentId,
+      userId: request.userId, scopes, needsConsent: request.needsConsent, needsApproval: !approved,
+    });
+    return this.#pendingAnswer(request);
+  }
+
+  startUrl(r: AuthRequest): string {
+    return `${this.#baseUrl()}/start/${r.startToken}`;
+  }
+
+  #pendingAnswer(r: AuthRequest): AuthenticateResult {
+    return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null };
+  }
+
+  /** The request as the caller's key may see it: someone else's id is simply not found (S16). */
+  #visible(key: ApiKey, authId: string): AuthRequestRecord | undefined {
+    const r = this.#store.requests.get(authId);
+    if (!r || r.keyId !== key.id) return undefined;
+    return this.#isLive(r) ? r : undefined;
+  }
+
+  #isLive(r: AuthRequest): boolean {
+    const now = this.#clock.now();
+    return r.status === 'pending' ? r.expiresAt > now : (r.decidedAt ?? 0) + DECIDED_KEEP_MS > now;
+  }
+
+  async wait(key: ApiKey, authId: string, timeoutSeconds: number, signal?: AbortSignal): Promise<WaitResult> {
+    const r = this.#visible(key, authId);
+    if (!r) return { status: 'not_found', token: null };
+    if (r.status !== 'pending') return this.#answerFor(r);
+    const seconds = Math.min(Math.max(timeoutSeconds, 0), MAX_WAIT_SECONDS);
+    const remaining = Math.max(0, r.expiresAt - this.#clock.now());
+    const outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal);
+    if (outcome !== 'timeout') return outcome;
+    // A decision may have landed in the same tick as the timer (S28): answer it rather than `timeout`.
+    const again = this.#store.requests.get(authId);
+    if (again && again.status !== 'pending') return this.#answerFor(again);
+    return { status: 'timeout', token: null };
+  }
+
+  async #answerFor(r: AuthRequest): Promise<Released> {
+    if (r.status === 'denied' || r.status === 'failed') return { status: r.status, token: null, detail: r.detail ?? `The request was ${r.status}.` };
+    const conn = r.connectionId ? this.#connections.byId(r.connectionId) : undefined;
+    if (!conn) return { status: 'failed', token: null, detail: 'The connection for this request was removed. Call authenticate again.' };
+    try {
+      const set = await this.#connections.fresh(conn);
+      return { status: 'completed', token: set.accessToken, expiresAt: set.expiresAt };
+    } catch (err) {
+      if (err instanceof NeedsReauth) return { status: 'failed', token: null, detail: 'The connection needs the owner to reconnect it. Call authenticate again for a new link.' };
+      throw err;
+    }
+  }
+
+  // ---- owner side -------------------------------------------------------------------
+
+  /** A request by its `/start/<t>` token, while it is still worth showing. */
+  byStartToken(t: string): AuthRequestRecord | undefined {
+    const r = this.#store.requests.byStartToken(t);
+    return r && this.#isLive(r) ? r : undefined;
+  }
+
+  get(authId: string): AuthRequestRecord | undefined {
+    const r = this.#store.requests.get(authId);
+    return r && this.#isLive(r) ? r : undefined;
+  }
+
+  listPending(): AuthRequestRecord[] {
+    return this.#store.requests.listPending(this.#clock.now());
+  }
+
+  #decidable(authId: string): AuthRequestRecord {
+    const r = this.get(authId);
+    if (!r) throw new NotFound(`No pending request '${authId}'. It may have expired (requests live 15 minutes); the agent can call authenticate again.`);
+    if (r.status !== 'pending') throw new BadRequest(`Request '${authId}' is already ${r.status}.`, 'already_decided');
+    return r;
+  }
+
+  /**
+   * The owner says yes. A grant for `duration` is recorded at once; when no consent is
+   * needed the request completes now, otherwise it waits for the provider consent.
+   */
+  async approve(authId: string, duration: GrantDuration, via: DecisionChannel): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
+    const r = this.#decidable(authId);
+    if (!r.approved || r.grantDuration === null) {
+      this.#grants.create(r, r.scopes, duration, via);
+      r.approved = true;
+      r.grantDuration = duration;
+      r.decidedVia = via;
+      this.#store.requests.update(r);
+      this.#log.info('request.approved', { authId, via, duration, keyLabel: this.#keyLabel(r.keyId), providerId: r.providerId });
+      this.#events.emit('request.decided', { authId, status: 'approved', via });
+    }
+    if (!r.needsConsent) {
+      const conn = this.#connections.find(r);
+      if (conn?.status === 'ok' && isSubset(r.scopes, conn.scopes)) {
+        this.complete(r, conn);
+        return { request: r, consentRequired: false };
+      }
+      r.needsConsent = true;
+      this.#store.requests.update(r);
+    }
+    return { request: r, consentRequired: true };
+  }
+
+  deny(authId: string, via: DecisionChannel): AuthRequestRecord {
+    const r = this.#decidable(authId);
+    r.decidedVia = via;
+    this.#finish(r, 'denied', 'The Latchkey owner denied this request. Ask them, or call authenticate again to ask anew.');
+    return r;
+  }
+
+  /** The provider flow produced a connection: release every waiter with its token. */
+  complete(r: AuthRequestRecord, conn: Connection): void {
+    r.connectionId = conn.id;
+    r.needsConsent = false;
+    this.#finish(r, 'completed', null);
+    this.#log.info('token.released', { via: 'wait', authId: r.authId, keyLabel: this.#keyLabel(r.keyId), providerId: r.providerId, userId: r.userId, agentId: r.agentId, scopes: r.scopes });
+  }
+
+  fail(r: AuthRequestRecord, detail: string): void {
+    this.#finish(r, 'failed', detail);
+  }
+
+  #finish(r: AuthRequestRecord, status: 'completed' | 'denied' | 'failed', detail: string | null): void {
+    r.status = status;
+    r.detail = detail;
+    r.decidedAt = this.#clock.now();
+    this.#store.requests.update(r);
+    this.#log.info(`request.${status}`, { authId: r.authId, via: r.decidedVia, providerId: r.providerId });
+    this.#events.emit('request.decided', { authId: r.authId, status, via: r.decidedVia });
+    if (this.waiters.size === 0) return;
+    void this.#answerFor(r).then(
+      (answer) => { this.waiters.release(r.authId, answer); },
+      (err: unknown) => {
+        this.#log.error('wait.release_failed', { authId: r.authId, error: err instanceof Error ? err.message : String(err) });
+        this.waiters.release(r.authId, { status: 'failed', token: null, detail: 'Latchkey could not read the new token. Call authenticate again.' });
+      },
+    );
+  }
+
+  prune(): number {
+    const now = this.#clock.now();
+    return this.#store.requests.prune(now - DECIDED_KEEP_MS, now - DECIDED_KEEP_MS);
+  }
+}

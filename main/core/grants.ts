@@ -1,0 +1,74 @@
+/**
+ * Approval grants: the owner's "yes" for (key, agent, user, provider, scope set), for a
+ * while. A request whose scopes are a subset of a live grant needs no new question.
+ */
+import type { DecisionChannel, Grant, GrantDuration } from './model.ts';
+import type { Clock, Ids, Store } from './ports.ts';
+import { type ScopeSet, isSubset } from './scopes.ts';
+
+const HOUR = 3_600_000;
+
+/** How long each choice lasts. `once` allows a single release within the hour decided requests are kept. */
+export const GRANT_DURATIONS: Readonly<Record<GrantDuration, { ms: number | null; label: string }>> = {
+  once: { ms: HOUR, label: 'Allow once' },
+  '1h': { ms: HOUR, label: 'Allow for 1 hour' },
+  '8h': { ms: 8 * HOUR, label: 'Allow for 8 hours' },
+  '30d': { ms: 30 * 24 * HOUR, label: 'Allow for 30 days' },
+  forever: { ms: null, label: 'Allow until revoked' },
+};
+
+export function isGrantDuration(v: unknown): v is GrantDuration {
+  return typeof v === 'string' && Object.hasOwn(GRANT_DURATIONS, v);
+}
+
+/** Who a grant is for: the same shape as a connection's key. */
+export interface Subject {
+  keyId: string;
+  providerId: string;
+  userId: string;
+  agentId: string | null;
+}
+
+export class GrantService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ids: Ids;
+
+  constructor(deps: { store: Store; clock: Clock; ids: Ids }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#ids = deps.ids;
+  }
+
+  /** The live grant covering these scopes, preferring durable grants over single-use ones. */
+  covering(s: Subject, scopes: ScopeSet): Grant | undefined {
+    const live = this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now())
+      .filter((g) => isSubset(scopes, g.scopes));
+    return live.find((g) => g.usesLeft === null) ?? live[0];
+  }
+
+  create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant {
+    const now = this.#clock.now();
+    const spec = GRANT_DURATIONS[duration];
+    const grant: Grant = {
+      id: this.#ids.uuid(), keyId: s.keyId, agentId: s.agentId, userId: s.userId, providerId: s.providerId,
+      scopes, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' ? 1 : null,
+      decidedVia: via, createdAt: now, revokedAt: null,
+    };
+    this.#store.grants.insert(grant);
+    return grant;
+  }
+
+  /** Count one token release against a single-use grant. */
+  spend(g: Grant): void {
+    if (g.usesLeft !== null) this.#store.grants.spend(g.id);
+  }
+
+  list(): Grant[] {
+    return this.#store.grants.listAll(this.#clock.now());
+  }
+
+  revoke(id: string): void {
+    this.#store.grants.revoke(id, this.#clock.now());
+  }
+}

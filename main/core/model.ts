@@ -1,0 +1,143 @@
+/**
+ * Domain records. Times are epoch milliseconds (read through the Clock port);
+ * the HTTP layer renders them as ISO-8601 UTC.
+ */
+import type { ScopeSet } from './scopes.ts';
+
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type Role = 'owner' | 'agent';
+
+export interface Provider {
+  /** Record id (UUID). */
+  id: string;
+  /** The slug the SDK uses in paths and in `authenticate(provider=…)`. */
+  providerId: string;
+  name: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  authUrl: string;
+  tokenUrl: string;
+  usesPkce: boolean;
+  codeChallengeMethod: string | null;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  providerType: string | null;
+  authorizationParams: Record<string, string>;
+  allowedRedirectUris: string[];
+  mcpServerUrl: string | null;
+  isDynamicClient: boolean;
+  /** RFC 7009 endpoint, from a template or discovery. */
+  revocationUrl: string | null;
+  /** Issuer identifier when known (discovery); enables RFC 9207 `iss` checks. */
+  issuer: string | null;
+  /** Whether the issuer advertised `authorization_response_iss_parameter_supported`. */
+  issParameterSupported: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiKey {
+  id: string;
+  label: string;
+  role: Role;
+  /** SHA-256 of the key, hex. The key itself is never stored. */
+  hash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** What a provider's token endpoint gave us. Stored only encrypted. */
+export interface TokenSet {
+  accessToken: string;
+  tokenType: string;
+  refreshToken: string | null;
+  /** Epoch ms; null when the provider gave no expiry (e.g. GitHub OAuth Apps). */
+  expiresAt: number | null;
+  idToken: string | null;
+  /** Everything else the provider returned, kept for provider-specific fields (instance_url…). */
+  extra: Record<string, unknown>;
+}
+
+export type ConnectionStatus = 'ok' | 'needs_reauth';
+
+export interface Connection {
+  id: string;
+  providerId: string;
+  keyId: string;
+  userId: string;
+  agentId: string | null;
+  scopes: ScopeSet;
+  status: ConnectionStatus;
+  /** Bumped on every token write; bound into the ciphertext's associated data. */
+  generation: number;
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  lastRefreshAt: number | null;
+}
+
+export type RequestStatus = 'pending' | 'completed' | 'denied' | 'failed';
+export type GrantDuration = 'once' | '1h' | '8h' | '30d' | 'forever';
+export type DecisionChannel = 'browser' | 'cli' | 'window' | 'tray' | 'policy';
+
+/** An agent's request for a token that could not be answered at once. */
+export interface AuthRequest {
+  authId: string;
+  /**
+   * The `<t>` of the agent's `/start/<t>` link. Kept so identical requests get the same
+   * `url` back; it is a 15-minute capability for a page that still needs the owner.
+   */
+  startToken: string;
+  keyId: string;
+  providerId: string;
+  userId: string;
+  agentId: string | null;
+  /** What the agent asked for. */
+  scopes: ScopeSet;
+  /** What the provider consent asks for: the union of held and requested (incremental consent). */
+  consentScopes: ScopeSet;
+  status: RequestStatus;
+  /** The owner (or policy) said yes; consent may still be outstanding. */
+  approved: boolean;
+  /** A provider consent is still needed before a token exists. */
+  needsConsent: boolean;
+  /** Approved by policy (auto-owner): the agent's link may go straight to consent. */
+  autoApproved: boolean;
+  forceNew: boolean;
+  grantDuration: GrantDuration | null;
+  decidedVia: DecisionChannel | null;
+  connectionId: string | null;
+  detail: string | null;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+}
+
+export interface Grant {
+  id: string;
+  keyId: string;
+  agentId: string | null;
+  userId: string;
+  providerId: string;
+  scopes: ScopeSet;
+  /** null = until revoked. */
+  expiresAt: number | null;
+  /** `once` grants allow one release, then are spent. */
+  usesLeft: number | null;
+  decidedVia: DecisionChannel;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One OAuth authorization-code attempt for a request (a request may be retried in the browser). */
+export interface OAuthFlow {
+  stateHash: string;
+  authId: string;
+  providerId: string;
+  /** SHA-256 of the browser-binding cookie value; null for flows forwarded headlessly. */
+  bindingHash: string | null;
+  /** PKCE verifier, sealed by the vault; null when the provider is configured without PKCE. */
+  codeVerifierCiphertext: Buffer | null;
+  redirectUri: string;
+  createdAt: number;
+  usedAt: number | null;
+}

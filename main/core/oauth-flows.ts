@@ -1,0 +1,172 @@
+/**
+ * The authorization-code flow with a loopback redirect (RFC 8252, RFC 9700).
+ *
+ * begin: a fresh ≥128-bit `state` (distinct from the auth_id), PKCE S256 unless the
+ * provider is configured without it, the exact registered `redirect_uri`, and the hash of
+ * the browser-binding cookie, all stored per attempt.
+ * callback: the state must be known, unexpired, unused, issued for the provider named in
+ * the path (mix-up defence) and presented by the same browser; only then is the code
+ * redeemed, at most once (S10–S12).
+ */
+import { BadRequest, UpstreamFailed } from './errors.ts';
+import { sha256 } from './hash.ts';
+import type { AuthRequests } from './auth-requests.ts';
+import type { EventBus } from './events.ts';
+import type { ConnectionService } from './connections.ts';
+import type { Clock, Ids, Logger, OAuthClient, Store, Vault, AuthRequestRecord } from './ports.ts';
+import type { ProviderService } from './providers.ts';
+import { isSubset, parseGrantedScope } from './scopes.ts';
+import { tokenSetFromResponse } from './token-sets.ts';
+import { UpstreamError } from './upstream-error.ts';
+
+export const FLOW_TTL_MS = 10 * 60_000;
+
+export const CALLBACK_REJECTED = 'This sign-in link is invalid, expired or was already used, or it was opened in a different browser than the one that started it. Go back to the agent and start again.';
+
+export function flowAad(stateHash: string): string {
+  return `flow:${stateHash}:code_verifier`;
+}
+
+export interface CallbackOutcome {
+  status: 'completed' | 'failed';
+  providerName: string;
+  detail: string | null;
+}
+
+export class OAuthFlows {
+  readonly #store: Store;
+  readonly #vault: Vault;
+  readonly #clock: Clock;
+  readonly #ids: Ids;
+  readonly #log: Logger;
+  readonly #oauth: OAuthClient;
+  readonly #providers: ProviderService;
+  readonly #connections: ConnectionService;
+  readonly #requests: AuthRequests;
+  readonly #events: EventBus;
+  readonly #baseUrl: () => string;
+
+  constructor(deps: {
+    store: Store; vault: Vault; clock: Clock; ids: Ids; logger: Logger; oauth: OAuthClient; providers: ProviderService;
+    connections: ConnectionService; requests: AuthRequests; events: EventBus; baseUrl: () => string;
+  }) {
+    this.#events = deps.events;
+    this.#store = deps.store;
+    this.#vault = deps.vault;
+    this.#clock = deps.clock;
+    this.#ids = deps.ids;
+    this.#log = deps.logger;
+    this.#oauth = deps.oauth;
+    this.#providers = deps.providers;
+    this.#connections = deps.connections;
+    this.#requests = deps.requests;
+    this.#baseUrl = deps.baseUrl;
+  }
+
+  /** The loopback redirect URI to register with the provider (RFC 8252 §7.3: IP literal). */
+  redirectUri(providerId: string): string {
+    return `${this.#baseUrl()}/host-oauth-callback/${providerId}`;
+  }
+
+  /**
+   * Start a provider consent for an approved request; returns the provider's authorization URL.
+   * @param bindingHash SHA-256 of the browser-binding cookie, or null for a headless flow
+   *   whose callback will be forwarded with the owner's key.
+   */
+  async begin(r: AuthRequestRecord, bindingHash: string | null): Promise<string> {
+    if (r.status !== 'pending' || !r.approved || !r.needsConsent) {
+      throw new BadRequest('This request does not need a provider consent now.', 'no_consent_needed');
+    }
+    const provider = this.#providers.get(r.providerId);
+    const state = this.#ids.token(32);
+    const stateHash = sha256(state);
+    const pkce = provider.usesPkce ? await this.#oauth.pkce() : null;
+    const redirectUri = this.redirectUri(provider.providerId);
+    this.#store.flows.insert({
+      stateHash, authId: r.authId, providerId: provider.providerId, bindingHash,
+      codeVerifierCiphertext: pkce ? this.#vault.seal(pkce.verifier, flowAad(stateHash)) : null,
+      redirectUri, createdAt: this.#clock.now(), usedAt: null,
+    });
+    const url = new URL(provider.authUrl);
+    // Template parameters first, so the protocol parameters below always win.
+    for (const [k, v] of Object.entries(provider.authorizationParams)) url.searchParams.set(k, v);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', provider.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    if (r.consentScopes.length > 0) url.searchParams.set('scope', r.consentScopes.join(' '));
+    url.searchParams.set('state', state);
+    if (pkce) {
+      url.searchParams.set('code_challenge', pkce.challenge);
+      url.searchParams.set('code_challenge_method', 'S256');
+    }
+    if (provider.mcpServerUrl) url.searchParams.set('resource', provider.mcpServerUrl);
+    this.#log.info('flow.started', { authId: r.authId, providerId: provider.providerId, pkce: pkce !== null });
+    return url.toString();
+  }
+
+  /**
+   * Handle the provider's redirect. Rejections throw BadRequest with one generic sentence
+   * and change nothing; provider errors and failed exchanges fail the request.
+   * @param bindingHash the browser's binding cookie hash; `headless` skips the check for
+   *   the owner-key `POST /v2/auth/callback` forwarding path.
+   */
+  async callback(pathProviderId: string, params: URLSearchParams, binding: { hash: string | null } | 'headless'): Promise<CallbackOutcome> {
+    const state = params.get('state');
+    if (!state) throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
+    const stateHash = sha256(state);
+    const flow = this.#store.flows.get(stateHash);
+    const now = this.#clock.now();
+    const bindingOk = binding === 'headless' || (flow?.bindingHash != null && binding.hash === flow.bindingHash);
+    if (!flow || flow.usedAt !== null || flow.createdAt + FLOW_TTL_MS < now || flow.providerId !== pathProviderId || !bindingOk) {
+      this.#log.warn('callback.rejected', { providerId: pathProviderId, known: flow !== undefined, used: flow?.usedAt != null, providerMatches: flow?.providerId === pathProviderId, bindingOk });
+      throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
+    }
+    const request = this.#requests.get(flow.authId);
+    if (!request || request.status !== 'pending') throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
+    // Single use, atomically: a replayed code+state loses this race (S12).
+    if (!this.#store.flows.markUsed(stateHash, now)) throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
+
+    const provider = this.#providers.get(pathProviderId);
+    const error = params.get('error');
+    if (error) {
+      const description = params.get('error_description');
+      const detail = `${provider.name} did not grant access: ${error}${description ? ` — ${description}` : ''}.`;
+      this.#requests.fail(request, detail);
+      return { status: 'failed', providerName: provider.name, detail };
+    }
+    if (!params.get('code')) {
+      this.#requests.fail(request, `${provider.name} redirected back without an authorization code.`);
+      throw new BadRequest(`${provider.name} redirected back without an authorization code.`, 'missing_code');
+    }
+
+    let response;
+    try {
+      const codeVerifier = flow.codeVerifierCiphertext ? this.#vault.open(flow.codeVerifierCiphertext, flowAad(stateHash)) : null;
+      response = await this.#oauth.exchangeCode(
+        { provider, clientSecret: this.#providers.clientSecret(provider) },
+        { callbackParams: params, expectedState: state, redirectUri: flow.redirectUri, codeVerifier },
+      );
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      const detail = `${provider.name} refused the sign-in: ${err.message}`;
+      this.#requests.fail(request, detail);
+      this.#log.warn('flow.exchange_failed', { authId: request.authId, providerId: provider.providerId, kind: err.kind, oauthError: err.oauthError });
+      if (err.kind === 'protocol' && err.oauthError === 'iss_mismatch') throw new BadRequest(CALLBACK_REJECTED, 'invalid_iss');
+      throw new UpstreamFailed(detail, err);
+    }
+
+    const set = tokenSetFromResponse(response, this.#clock.now());
+    const granted = parseGrantedScope(response.scope) ?? request.consentScopes;
+    const conn = this.#connections.save(request, set, granted);
+    if (!isSubset(request.scopes, granted)) {
+      const missing = request.scopes.filter((s) => !granted.includes(s));
+      const detail = `${provider.name} granted fewer scopes than requested; missing: ${missing.join(', ')}.`;
+      this.#requests.fail(request, detail);
+      return { status: 'failed', providerName: provider.name, detail };
+    }
+    this.#log.info('connection.saved', { connectionId: conn.id, providerId: provider.providerId, scopes: granted });
+    this.#events.emit('connection.created', { connectionId: conn.id, providerId: conn.providerId, userId: conn.userId, agentId: conn.agentId });
+    this.#requests.complete(request, conn);
+    return { status: 'completed', providerName: provider.name, detail: null };
+  }
+}

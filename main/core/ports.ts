@@ -1,0 +1,139 @@
+/**
+ * Ports: everything core needs from the outside world. Adapters in main/adapters implement
+ * them for real; unit tests pass small in-memory fakes. Core reads time and randomness only
+ * through Clock and Ids so every expiry and TTL rule is testable without sleeping.
+ */
+import type { ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Provider, TokenSet } from './model.ts';
+import type { ScopeSet } from './scopes.ts';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Ids {
+  uuid(): string;
+  /** A URL-safe random string carrying `bytes` bytes of entropy. */
+  token(bytes: number): string;
+}
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+export type KeychainStatus =
+  | { ok: true; backend: string }
+  | { ok: false; backend: string; reason: string };
+
+/**
+ * Envelope encryption: secrets are sealed with a master key that lives in the OS keychain.
+ * `aad` binds a ciphertext to its row (and generation) so ciphertexts cannot be swapped.
+ */
+export interface Vault {
+  status(): KeychainStatus;
+  /** Throws KeychainUnavailable when there is no usable keychain. */
+  seal(plaintext: string, aad: string): Buffer;
+  open(ciphertext: Buffer, aad: string): string;
+}
+
+export interface ProviderRecord extends Provider {
+  clientSecretCiphertext: Buffer | null;
+}
+
+export interface ConnectionRecord extends Connection {
+  tokenCiphertext: Buffer | null;
+}
+
+export interface AuthRequestRecord extends AuthRequest {
+  dedupeKey: string;
+}
+
+/** Persistence. One implementation over SQLite; every method is synchronous (better-sqlite3). */
+export interface Store {
+  transaction<T>(fn: () => T): T;
+
+  providers: {
+    list(): ProviderRecord[];
+    get(providerId: string): ProviderRecord | undefined;
+    insert(p: ProviderRecord): void;
+    update(p: ProviderRecord): void;
+    delete(providerId: string): void;
+  };
+  keys: {
+    list(): ApiKey[];
+    byHash(hash: string): ApiKey | undefined;
+    byId(id: string): ApiKey | undefined;
+    insert(k: ApiKey): void;
+    revoke(id: string, at: number): void;
+  };
+  connections: {
+    find(providerId: string, keyId: string, userId: string, agentId: string | null): ConnectionRecord | undefined;
+    byId(id: string): ConnectionRecord | undefined;
+    listForKey(keyId: string, providerId?: string): ConnectionRecord[];
+    listAll(): ConnectionRecord[];
+    upsert(c: ConnectionRecord): void;
+    delete(id: string): void;
+  };
+  requests: {
+    get(authId: string): AuthRequestRecord | undefined;
+    byStartToken(token: string): AuthRequestRecord | undefined;
+    findPending(dedupeKey: string, now: number): AuthRequestRecord | undefined;
+    listPending(now: number): AuthRequestRecord[];
+    insert(r: AuthRequestRecord): void;
+    update(r: AuthRequestRecord): void;
+    deleteForProvider(providerId: string): void;
+    /** Drop requests whose keep-window has passed. */
+    prune(decidedBefore: number, pendingExpiredBefore: number): number;
+  };
+  grants: {
+    listLive(keyId: string, providerId: string, userId: string, agentId: string | null, now: number): Grant[];
+    listAll(now: number): Grant[];
+    insert(g: Grant): void;
+    spend(id: string): void;
+    revoke(id: string, at: number): void;
+    deleteForProvider(providerId: string): void;
+  };
+  flows: {
+    get(stateHash: string): OAuthFlow | undefined;
+    insert(f: OAuthFlow): void;
+    markUsed(stateHash: string, at: number): boolean;
+    deleteForProvider(providerId: string): void;
+    prune(createdBefore: number): number;
+  };
+  settings: {
+    get(key: string): string | undefined;
+    set(key: string, value: string): void;
+  };
+}
+
+/** The subset of a token-endpoint answer core relies on (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string | undefined;
+  expires_in?: number | undefined;
+  scope?: string | undefined;
+  id_token?: string | undefined;
+  [extra: string]: unknown;
+}
+
+export interface OAuthClientConfig {
+  provider: Provider;
+  clientSecret: string | null;
+}
+
+/** Talks to providers. Implemented with oauth4webapi. */
+export interface OAuthClient {
+  pkce(): Promise<{ verifier: string; challenge: string }>;
+  /**
+   * Validate the authorization response (RFC 9207 `iss` when the issuer advertises it) and
+   * redeem the code. `callbackParams` is the full query/body of the redirect.
+   */
+  exchangeCode(cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams; expectedState: string; redirectUri: string; codeVerifier: string | null }): Promise<TokenResponse>;
+  refresh(cfg: OAuthClientConfig, refreshToken: string, scopes: ScopeSet): Promise<TokenResponse>;
+  revoke(cfg: OAuthClientConfig, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
+}
+
+export type { TokenSet };

@@ -1,0 +1,173 @@
+/**
+ * OAuth provider configurations. Created by the owner (SDK `create_oauth_provider`, the
+ * window, or the CLI). The client secret is sealed by the vault and never returned.
+ */
+import { BadRequest, Conflict, NotFound } from './errors.ts';
+import type { Provider, TokenEndpointAuthMethod } from './model.ts';
+import type { Clock, Ids, ProviderRecord, Store, Vault } from './ports.ts';
+
+/** agent-auth-api.md §1: ids are put into URLs unencoded by the SDK. */
+export const PROVIDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,63}$/;
+
+export interface ProviderInput {
+  providerId: string;
+  name: string;
+  clientId: string;
+  clientSecret?: string | null | undefined;
+  authUrl: string;
+  tokenUrl: string;
+  usesPkce?: boolean | undefined;
+  codeChallengeMethod?: string | null | undefined;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod | undefined;
+  providerType?: string | null | undefined;
+  authorizationParams?: Record<string, string> | undefined;
+  allowedRedirectUris?: string[] | undefined;
+  mcpServerUrl?: string | null | undefined;
+  isDynamicClient?: boolean | undefined;
+  revocationUrl?: string | null | undefined;
+  issuer?: string | null | undefined;
+  issParameterSupported?: boolean | undefined;
+}
+
+export type ProviderPatch = Partial<Omit<ProviderInput, 'providerId'>>;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * S17: provider endpoints must be https, except on loopback (local test servers) or when
+ * the owner has explicitly allowed insecure endpoints.
+ */
+export function checkEndpointUrl(field: string, value: string, allowInsecure: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BadRequest(`${field} '${value}' is not a valid absolute URL.`, 'invalid_url');
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || allowInsecure)) return;
+  throw new BadRequest(`${field} must use https (got '${url.protocol}//${url.host}'); plain http is accepted only for loopback test servers.`, 'insecure_url');
+}
+
+export function secretAad(id: string): string {
+  return `provider:${id}:client_secret`;
+}
+
+export class ProviderService {
+  readonly #store: Store;
+  readonly #vault: Vault;
+  readonly #clock: Clock;
+  readonly #ids: Ids;
+  readonly #allowInsecure: boolean;
+
+  constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; allowInsecureEndpoints: boolean }) {
+    this.#store = deps.store;
+    this.#vault = deps.vault;
+    this.#clock = deps.clock;
+    this.#ids = deps.ids;
+    this.#allowInsecure = deps.allowInsecureEndpoints;
+  }
+
+  list(): Provider[] {
+    return this.#store.providers.list();
+  }
+
+  get(providerId: string): ProviderRecord {
+    const p = this.#store.providers.get(providerId);
+    if (!p) throw new NotFound(`Unknown provider '${providerId}'. Create it with create_oauth_provider or in the Latchkey window.`);
+    return p;
+  }
+
+  find(providerId: string): ProviderRecord | undefined {
+    return this.#store.providers.get(providerId);
+  }
+
+  clientSecret(p: ProviderRecord): string | null {
+    return p.clientSecretCiphertext ? this.#vault.open(p.clientSecretCiphertext, secretAad(p.id)) : null;
+  }
+
+  create(input: ProviderInput): Provider {
+    if (!PROVIDER_ID_PATTERN.test(input.providerId)) {
+      throw new BadRequest(`provider_id '${input.providerId}' is not allowed: use 1–64 letters, digits, '.', '_', '~' or '-', starting with a letter or digit.`, 'invalid_provider_id');
+    }
+    if (input.providerId === 'mcp-discover') throw new BadRequest(`provider_id 'mcp-discover' is reserved.`, 'invalid_provider_id');
+    this.#checkUrls(input);
+    if (this.#store.providers.get(input.providerId)) {
+      throw new Conflict(`A provider with provider_id '${input.providerId}' already exists. Update it with PATCH or choose another id.`);
+    }
+    const now = this.#clock.now();
+    const id = this.#ids.uuid();
+    const authMethod = input.tokenEndpointAuthMethod ?? 'client_secret_post';
+    const secret = input.clientSecret ?? null;
+    if (authMethod !== 'none' && !secret) {
+      throw new BadRequest(`token_endpoint_auth_method '${authMethod}' needs a client_secret; send one, or use 'none' for a public client.`, 'missing_client_secret');
+    }
+    const usesPkce = input.usesPkce ?? true;
+    const record: ProviderRecord = {
+      id,
+      providerId: input.providerId,
+      name: input.name,
+      clientId: input.clientId,
+      hasClientSecret: secret !== null,
+      clientSecretCiphertext: secret === null ? null : this.#vault.seal(secret, secretAad(id)),
+      authUrl: input.authUrl,
+      tokenUrl: input.tokenUrl,
+      usesPkce,
+      codeChallengeMethod: usesPkce ? (input.codeChallengeMethod ?? 'S256') : (input.codeChallengeMethod ?? null),
+      tokenEndpointAuthMethod: authMethod,
+      providerType: input.providerType ?? null,
+      authorizationParams: input.authorizationParams ?? {},
+      allowedRedirectUris: input.allowedRedirectUris ?? [],
+      mcpServerUrl: input.mcpServerUrl ?? null,
+      isDynamicClient: input.isDynamicClient ?? false,
+      revocationUrl: input.revocationUrl ?? null,
+      issuer: input.issuer ?? null,
+      issParameterSupported: input.issParameterSupported ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.#store.providers.insert(record);
+    return record;
+  }
+
+  update(providerId: string, patch: ProviderPatch): Provider {
+    const current = this.get(providerId);
+    this.#checkUrls(patch);
+    const next: ProviderRecord = { ...current, updatedAt: this.#clock.now() };
+    const assign = <K extends keyof ProviderRecord>(key: K, value: ProviderRecord[K] | undefined): void => {
+      if (value !== undefined) next[key] = value;
+    };
+    assign('name', patch.name);
+    assign('clientId', patch.clientId);
+    assign('authUrl', patch.authUrl);
+    assign('tokenUrl', patch.tokenUrl);
+    assign('usesPkce', patch.usesPkce);
+    assign('codeChallengeMethod', patch.codeChallengeMethod);
+    assign('tokenEndpointAuthMethod', patch.tokenEndpointAuthMethod);
+    assign('providerType', patch.providerType);
+    assign('authorizationParams', patch.authorizationParams);
+    assign('allowedRedirectUris', patch.allowedRedirectUris);
+    assign('mcpServerUrl', patch.mcpServerUrl);
+    assign('isDynamicClient', patch.isDynamicClient);
+    assign('revocationUrl', patch.revocationUrl);
+    assign('issuer', patch.issuer);
+    assign('issParameterSupported', patch.issParameterSupported);
+    if (next.usesPkce && next.codeChallengeMethod === null) next.codeChallengeMethod = 'S256';
+    if (patch.clientSecret !== undefined) {
+      next.clientSecretCiphertext = patch.clientSecret === null ? null : this.#vault.seal(patch.clientSecret, secretAad(current.id));
+      next.hasClientSecret = patch.clientSecret !== null;
+    }
+    if (next.tokenEndpointAuthMethod !== 'none' && !next.hasClientSecret) {
+      throw new BadRequest(`token_endpoint_auth_method '${next.tokenEndpointAuthMethod}' needs a client_secret; send one, or use 'none' for a public client.`, 'missing_client_secret');
+    }
+    this.#store.providers.update(next);
+    return next;
+  }
+
+
+  #checkUrls(input: { authUrl?: string | undefined; tokenUrl?: string | undefined; revocationUrl?: string | null | undefined }): void {
+    if (input.authUrl !== undefined) checkEndpointUrl('auth_url', input.authUrl, this.#allowInsecure);
+    if (input.tokenUrl !== undefined) checkEndpointUrl('token_url', input.tokenUrl, this.#allowInsecure);
+    if (input.revocationUrl) checkEndpointUrl('revocation_url', input.revocationUrl, this.#allowInsecure);
+  }
+}

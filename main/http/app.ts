@@ -1,0 +1,75 @@
+/**
+ * The express app: guards first (cheapest, and in front of the hot path), then the
+ * browser flow pages, the SDK API under both prefixes, the owner routes, and one error
+ * handler. Knows core only through its services.
+ */
+import express, { type Express } from 'express';
+import type { Core } from '../core/core.ts';
+import { NotFound } from '../core/errors.ts';
+import type { Logger } from '../core/ports.ts';
+import { errorHandler } from './error-handler.ts';
+import { flowRoutes } from './flow-routes.ts';
+import { MAX_BODY_BYTES, allowedOrigins, hostGuard, noCors, notFromBrowser, requireJson, safeJsonReviver } from './guards.ts';
+import { PAGE_CSS } from './html.ts';
+import { ownerRoutes } from './owner-routes.ts';
+import { sdkRoutes } from './sdk-routes.ts';
+
+export interface AppOptions {
+  port: () => number;
+  logger: Logger;
+  envBlock: () => string;
+}
+
+/** S14/S15: no caching, no framing, no referrer, scripts only from ourselves. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function createApp(core: Core, options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  const baseUrl = (): string => `http://127.0.0.1:${options.port()}`;
+  let originsPort = -1;
+  let origins = new Set<string>();
+  const currentOrigins = (): Set<string> => {
+    if (originsPort !== options.port()) {
+      originsPort = options.port();
+      origins = allowedOrigins(originsPort);
+    }
+    return origins;
+  };
+
+  app.use(hostGuard(options.port));
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  app.use(noCors);
+
+  app.get('/assets/page.css', (_req, res) => {
+    res.type('css').send(PAGE_CSS);
+  });
+
+  // Browser-facing flow routes come before the SDK guards: provider redirects are
+  // cross-site navigations without an API key.
+  app.use(flowRoutes(core, currentOrigins));
+
+  const json = express.json({ limit: MAX_BODY_BYTES, strict: true, reviver: safeJsonReviver });
+  for (const prefix of ['/v2/auth', '/api-host/v2/auth']) {
+    app.use(prefix, notFromBrowser, requireJson, json, sdkRoutes(core));
+  }
+
+  app.use(ownerRoutes(core, { baseUrl, origins: currentOrigins, envBlock: options.envBlock }));
+
+  app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${req.path}.`)));
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place errors become HTTP responses. LatchkeyErrors keep their status and,
+ * when exposed, their sentence; body-parser errors map to 413/422 in FastAPI's shape;
+ * anything else is a 500 with a generic text (its details go to the log only).
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { LatchkeyError, ValidationFailed } from '../core/errors.ts';
+import type { Logger } from '../core/ports.ts';
+import { MAX_BODY_BYTES } from './guards.ts';
+
+interface BodyParserError { type?: string; status?: number; statusCode?: number }
+
+function fromBodyParser(err: unknown): LatchkeyError | undefined {
+  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  const e = err as BodyParserError;
+  switch (e.type) {
+    case 'entity.too.large': return new LatchkeyError('body_too_large', 413, `Request body too large (limit ${MAX_BODY_BYTES / 1024} KiB).`);
+    case 'entity.parse.failed': return new ValidationFailed([{ loc: ['body'], msg: 'Request body is not valid JSON.', type: 'json_invalid' }]);
+    case 'encoding.unsupported':
+    case 'charset.unsupported': return new LatchkeyError('unsupported_media_type', 415, 'Send the request body as UTF-8 JSON.');
+    case 'request.aborted': return new LatchkeyError('aborted', 400, 'The request was aborted.');
+    default: return e.status && e.status < 500 ? new LatchkeyError('bad_request', e.status, 'The request could not be read.') : undefined;
+  }
+}
+
+export function errorHandler(log: Logger) {
+  // Express recognises error handlers by their four parameters.
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = err instanceof LatchkeyError ? err : fromBodyParser(err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (!known || !known.expose) {
+      log.error('http.unhandled', { method: req.method, path: req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      res.status(known?.status ?? 500).json({ detail: 'Latchkey hit an internal error. Details are in its log; please report it.' });
+      return;
+    }
+    for (const [k, v] of Object.entries(known.headers)) res.setHeader(k, v);
+    if (known instanceof ValidationFailed) {
+      res.status(422).json({ detail: known.issues });
+      return;
+    }
+    res.status(known.status).json({ detail: known.message });
+  };
+}

@@ -1,0 +1,63 @@
+/** The pages a human sees during a flow. All values escaped through `html`. */
+import { GRANT_DURATIONS } from '../core/grants.ts';
+import type { AuthRequest, Provider } from '../core/model.ts';
+import { html, page } from './html.ts';
+
+export interface RequestView {
+  request: AuthRequest;
+  provider: Provider;
+  keyLabel: string;
+}
+
+function facts(v: RequestView) {
+  const r = v.request;
+  return html`<dl>
+    <dt>Provider</dt><dd>${v.provider.name} <span class="muted">(${v.provider.providerId})</span></dd>
+    <dt>API key</dt><dd>${v.keyLabel}</dd>
+    <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">none given</span>`}</dd>
+    <dt>User</dt><dd>${r.userId}</dd>
+    <dt>Scopes</dt><dd>${r.scopes.length ? r.scopes.map((s) => html`<span class="scope">${s}</span>`) : html`<span class="muted">none</span>`}</dd>
+    <dt>Consent</dt><dd>${r.needsConsent ? `a new ${v.provider.name} sign-in is needed` : 'already connected — only your approval is needed'}</dd>
+  </dl>`;
+}
+
+export function decisionPage(v: RequestView, csrf: string, action: string): string {
+  const options = Object.entries(GRANT_DURATIONS).map(([value, d]) => html`<option value="${value}"${value === '1h' ? html` selected` : ''}>${d.label}</option>`);
+  return page('Approve access', html`
+    <h1>An agent asks for ${v.provider.name} access</h1>
+    ${facts(v)}
+    <form class="actions" method="post" action="${action}">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <label for="duration">Allow for</label>
+      <select id="duration" name="duration">${options}</select>
+      <button class="primary" type="submit" name="decision" value="approve">Approve${v.request.needsConsent ? ` and sign in to ${v.provider.name}` : ''}</button>
+      <button type="submit" name="decision" value="deny">Deny</button>
+    </form>`);
+}
+
+export function needsOwnerPage(v: RequestView): string {
+  return page('Approval needed', html`
+    <h1>Waiting for the Latchkey owner</h1>
+    <p>This request needs the owner's approval, and this browser is not signed in to Latchkey.</p>
+    ${facts(v)}
+    <p class="muted">Owner: run <code>npx latchkey ui</code> and open the sign-in link it prints, then open this page again — or approve in the Latchkey window or with <code>npx latchkey approvals approve ${v.request.authId}</code>.</p>`);
+}
+
+export function statusPage(v: RequestView): string {
+  const r = v.request;
+  if (r.status === 'completed') return connectedPage(v.provider.name);
+  if (r.status === 'denied') return page('Denied', html`<h1 class="bad">Request denied</h1><p>${r.detail ?? ''}</p>`);
+  return page('Failed', html`<h1 class="bad">Sign-in failed</h1><p>${r.detail ?? 'The request failed.'}</p><p class="muted">The agent can call authenticate again to start over.</p>`);
+}
+
+export function connectedPage(providerName: string): string {
+  return page('Connected', html`<h1 class="ok">Connected to ${providerName}</h1><p>The agent has its token. You can close this tab.</p>`);
+}
+
+export function failedPage(title: string, detail: string): string {
+  return page(title, html`<h1 class="bad">${title}</h1><p>${detail}</p>`);
+}
+
+export function unknownLinkPage(): string {
+  return page('Link expired', html`<h1>This link is unknown or has expired</h1><p>Links from agents live 15 minutes. Ask the agent to call authenticate again for a fresh one.</p>`);
+}

@@ -1,0 +1,112 @@
+/**
+ * Guards that run before any handler (security.md S01–S06). Cheap checks first: they
+ * also sit in front of the authenticate hot path.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { Forbidden, LatchkeyError } from '../core/errors.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * S01: only exact loopback Host values for our port. DNS rebinding makes a hostile page's
+ * requests arrive with the attacker's host name; lookalikes (127.1, 0177.0.0.1,
+ * localhost., IPv4-mapped IPv6) are refused too, since they are what parsers disagree on.
+ */
+export function allowedHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+export function allowedOrigins(port: number): Set<string> {
+  return new Set([...allowedHosts(port)].map((h) => `http://${h}`));
+}
+
+export function hostGuard(port: () => number) {
+  let cachedPort = -1;
+  let hosts = new Set<string>();
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const p = port();
+    if (p !== cachedPort) {
+      cachedPort = p;
+      hosts = allowedHosts(p);
+    }
+    const host = req.headers.host;
+    if (typeof host !== 'string' || !hosts.has(host.toLowerCase())) {
+      next(new Forbidden('Requests must be addressed to Latchkey on 127.0.0.1, localhost or [::1] with its port (Host header refused).', 'bad_host'));
+      return;
+    }
+    next();
+  };
+}
+
+/** S03: never grant CORS; preflights get a plain refusal. */
+export function noCors(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'OPTIONS') {
+    res.status(403).json({ detail: 'Cross-origin requests are not allowed.' });
+    return;
+  }
+  next();
+}
+
+/**
+ * S02: the SDK is not a browser. A request carrying `Origin`, or a `Sec-Fetch-Site` other
+ * than `none`, comes from a web page and is refused. Node's fetch sends only
+ * `sec-fetch-mode: cors`, and httpx sends neither, so real clients pass.
+ */
+export function notFromBrowser(req: Request, _res: Response, next: NextFunction): void {
+  const site = req.headers['sec-fetch-site'];
+  if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
+    next(new Forbidden('Browser requests to the Agent Auth API are refused. Call it from your agent process (SDK or HTTP client).', 'browser_request'));
+    return;
+  }
+  next();
+}
+
+/** S04: state-changing calls must say they are JSON; the body is not read otherwise. */
+export function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method !== 'POST' && req.method !== 'PATCH' && req.method !== 'PUT') return next();
+  const type = req.headers['content-type'];
+  if (!type || !/^application\/json\s*(;|$)/i.test(type)) {
+    next(new LatchkeyError('unsupported_media_type', 415, 'Send the request body as JSON with Content-Type: application/json.'));
+    return;
+  }
+  // S06: refuse an announced oversize body before reading any of it.
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    next(new LatchkeyError('body_too_large', 413, `Request body too large (limit ${MAX_BODY_BYTES / 1024} KiB).`));
+    return;
+  }
+  next();
+}
+
+/** `__proto__` keys are dropped while parsing, so no payload can reach an object's prototype (S06). */
+export function safeJsonReviver(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
+}
+
+/** The caller's API key: `x-api-key` (the SDK) or `Authorization: Bearer` (agent-auth-api.md §1). */
+export function presentedKey(req: Request): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^Bearer\s+(.+)$/i.exec(auth);
+    if (m?.[1]) return m[1].trim();
+  }
+  return undefined;
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    const value = part.slice(i + 1).trim();
+    if (!out.has(name)) {
+      try { out.set(name, decodeURIComponent(value)); } catch { /* a malformed cookie is no cookie */ }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The Agent Auth API (agent-auth-api.md §2) for the SDK, mounted under `/v2/auth` and
+ * `/api-host/v2/auth`. Handlers parse, call one core function, and map the result.
+ */
+import { Router, type Response } from 'express';
+import type { Core } from '../core/core.ts';
+import { Forbidden, LatchkeyError } from '../core/errors.ts';
+import type { ApiKey } from '../core/model.ts';
+import { apiKey, setApiKey } from './request-context.ts';
+import { presentedKey } from './guards.ts';
+import { authenticateBody, callbackBody, createProviderBody, parse, providerQuery, updateProviderBody, waitQuery } from './schemas.ts';
+import { authenticateToWire, providerToWire, waitToWire } from './wire.ts';
+
+function requireOwnerKey(key: ApiKey, action: string): void {
+  if (key.role !== 'owner') throw new Forbidden(`This API key has the agent role and cannot ${action}. Use the owner key (npx latchkey env) or the Latchkey window.`, 'role_forbidden');
+}
+
+export function sdkRoutes(core: Core, hooks: { onWait?: (res: Response) => void } = {}): Router {
+  const r = Router();
+  const wire = (p: Parameters<typeof providerToWire>[0]) => providerToWire(p, core.flows.redirectUri(p.providerId));
+
+  r.use((req, res, next) => {
+    setApiKey(res, core.keys.authenticate(presentedKey(req)));
+    next();
+  });
+
+  r.post('/authenticate', async (req, res) => {
+    const body = parse(authenticateBody, req.body, 'body');
+    const result = await core.requests.authenticate(apiKey(res), {
+      provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
+      forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
+    });
+    res.json(authenticateToWire(result));
+  });
+
+  r.get('/wait/:authId', async (req, res) => {
+    const q = parse(waitQuery, req.query, 'query');
+    const seconds = q.timeout === undefined ? 300 : Number(q.timeout);
+    const closed = new AbortController();
+    res.on('close', () => closed.abort());
+    hooks.onWait?.(res);
+    const result = await core.requests.wait(apiKey(res), req.params.authId ?? '', seconds, closed.signal);
+    if (!res.writableEnded && !closed.signal.aborted) res.json(waitToWire(result));
+  });
+
+  r.get('/providers', (_req, res) => {
+    res.json(core.providers.list().map(wire));
+  });
+
+  r.post('/providers/mcp-discover', (_req, res) => {
+    requireOwnerKey(apiKey(res), 'create providers');
+    throw new LatchkeyError('not_implemented', 501, 'MCP server discovery is not available in this Latchkey version yet; create the provider with its auth_url and token_url instead.');
+  });
+
+  r.post('/providers', (req, res) => {
+    requireOwnerKey(apiKey(res), 'create providers');
+    const b = parse(createProviderBody, req.body, 'body');
+    const created = core.providers.create({
+      providerId: b.provider_id, name: b.name, clientId: b.client_id, clientSecret: b.client_secret, authUrl: b.auth_url,
+      tokenUrl: b.token_url, usesPkce: b.uses_pkce ?? undefined, codeChallengeMethod: b.code_challenge_method,
+      tokenEndpointAuthMethod: b.token_endpoint_auth_method ?? undefined, providerType: b.provider_type,
+      authorizationParams: b.authorization_params ?? undefined, allowedRedirectUris: b.allowed_redirect_uris ?? undefined,
+      revocationUrl: b.revocation_url,
+    });
+    res.json(wire(created));
+  });
+
+  r.get('/providers/:providerId', (req, res) => {
+    res.json(wire(core.providers.get(req.params.providerId ?? '')));
+  });
+
+  r.patch('/providers/:providerId', (req, res) => {
+    requireOwnerKey(apiKey(res), 'update providers');
+    const b = parse(updateProviderBody, req.body ?? {}, 'body');
+    const updated = core.providers.update(req.params.providerId ?? '', {
+      ...(b.name != null ? { name: b.name } : {}),
+      ...(b.client_id != null ? { clientId: b.client_id } : {}),
+      ...(b.client_secret !== undefined ? { clientSecret: b.client_secret } : {}),
+      ...(b.auth_url != null ? { authUrl: b.auth_url } : {}),
+      ...(b.token_url != null ? { tokenUrl: b.token_url } : {}),
+      ...(b.uses_pkce != null ? { usesPkce: b.uses_pkce } : {}),
+      ...(b.code_challenge_method !== undefined ? { codeChallengeMethod: b.code_challenge_method } : {}),
+      ...(b.token_endpoint_auth_method != null ? { tokenEndpointAuthMethod: b.token_endpoint_auth_method } : {}),
+      ...(b.provider_type !== undefined ? { providerType: b.provider_type } : {}),
+      ...(b.authorization_params != null ? { authorizationParams: b.authorization_params } : {}),
+      ...(b.allowed_redirect_uris != null ? { allowedRedirectUris: b.allowed_redirect_uris } : {}),
+      ...(b.revocation_url !== undefined ? { revocationUrl: b.revocation_url } : {}),
+    });
+    res.json(wire(updated));
+  });
+
+  r.delete('/providers/:providerId', async (req, res) => {
+    requireOwnerKey(apiKey(res), 'delete providers');
+    await core.deleteProvider(req.params.providerId ?? '');
+    res.json({ message: 'Provider deleted' });
+  });
+
+  r.get('/tokens/exists', (req, res) => {
+    const q = parse(providerQuery, req.query, 'query');
+    res.json({ has_token: core.hasToken(apiKey(res).id, q.provider_id) });
+  });
+
+  r.delete('/tokens', async (req, res) => {
+    const q = parse(providerQuery, req.query, 'query');
+    await core.revokeTokens(apiKey(res).id, q.provider_id);
+    res.json({ message: 'Tokens revoked', provider_id: q.provider_id });
+  });
+
+  /** Headless forwarding of a redirect (no browser cookie): the owner's key stands in for it. */
+  r.post('/callback/:providerId', async (req, res) => {
+    requireOwnerKey(apiKey(res), 'complete OAuth callbacks');
+    const b = parse(callbackBody, req.body, 'body');
+    const providerId = req.params.providerId ?? '';
+    const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: b.code, state: b.state }), 'headless');
+    res.json({ status: outcome.status, provider_id: providerId, ...(outcome.detail ? { detail: outcome.detail } : {}) });
+  });
+
+  return r;
+}
