@@ -70,8 +70,8 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {
       return sendPage(res, 400, failedPage('Unknown choice', 'Choose Approve with a duration, or Deny.'));
     }
-    const { consentRequired } = await core.requests.approve(request.authId, body.duration, 'browser');
-    if (consentRequired) return toProvider(req, res, request);
+    const approved = await core.requests.approve(request.authId, body.duration, 'browser');
+    if (approved.consentRequired) return toProvider(req, res, approved.request);
     return res.redirect(303, `/start/${req.params.t}`);
   });
 
