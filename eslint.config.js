@@ -31,4 +31,13 @@ export default tseslint.config(
     files: ['main/shell/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // Tests read JSON answers loosely on purpose: the assertions are the types.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

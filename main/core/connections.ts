@@ -163,7 +163,7 @@ export class ConnectionService {
 
     const provider = this.#providers.get(c.providerId);
     try {
-      const res = await this.#oauth.refresh({ provider, clientSecret: this.#providers.clientSecret(provider) }, current.refreshToken ?? '', c.scopes);
+      const res = await this.#oauth.refresh(this.#providers.clientConfig(provider), current.refreshToken ?? '', c.scopes);
       const next = tokenSetFromResponse(res, this.#clock.now(), current);
       const granted = parseGrantedScope(res.scope) ?? c.scopes;
       // Durable before anyone sees the new access token (S21).
@@ -215,7 +215,7 @@ export class ConnectionService {
       if (provider?.revocationUrl && c.tokenCiphertext) {
         try {
           const set = this.read(c);
-          const cfg = { provider, clientSecret: this.#providers.clientSecret(provider) };
+          const cfg = this.#providers.clientConfig(provider);
           if (set.refreshToken) await this.#oauth.revoke(cfg, set.refreshToken, 'refresh_token');
           else await this.#oauth.revoke(cfg, set.accessToken, 'access_token');
         } catch (err) {

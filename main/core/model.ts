@@ -31,6 +31,8 @@ export interface Provider {
   issuer: string | null;
   /** Whether the issuer advertised `authorization_response_iss_parameter_supported`. */
   issParameterSupported: boolean;
+  /** The catalog template this provider was made from; its quirks apply (core/templates). */
+  templateId: string | null;
   createdAt: number;
   updatedAt: number;
 }

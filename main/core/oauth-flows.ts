@@ -16,6 +16,7 @@ import type { ConnectionService } from './connections.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { isSubset, parseGrantedScope } from './scopes.ts';
+import { quirksFor } from './templates/quirks.ts';
 import { tokenSetFromResponse } from './token-sets.ts';
 import { UpstreamError } from './upstream-error.ts';
 
@@ -93,7 +94,8 @@ export class OAuthFlows {
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', provider.clientId);
     url.searchParams.set('redirect_uri', redirectUri);
-    if (r.consentScopes.length > 0) url.searchParams.set('scope', r.consentScopes.join(' '));
+    const quirks = quirksFor(provider);
+    if (r.consentScopes.length > 0) url.searchParams.set(quirks.scopeParam ?? 'scope', r.consentScopes.join(quirks.scopeSeparator ?? ' '));
     url.searchParams.set('state', state);
     if (pkce) {
       url.searchParams.set('code_challenge', pkce.challenge);
@@ -143,7 +145,7 @@ export class OAuthFlows {
     try {
       const codeVerifier = flow.codeVerifierCiphertext ? this.#vault.open(flow.codeVerifierCiphertext, flowAad(stateHash)) : null;
       response = await this.#oauth.exchangeCode(
-        { provider, clientSecret: this.#providers.clientSecret(provider) },
+        this.#providers.clientConfig(provider),
         { callbackParams: params, expectedState: state, redirectUri: flow.redirectUri, codeVerifier },
       );
     } catch (err) {

@@ -5,6 +5,7 @@
  */
 import type { ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Provider, TokenSet } from './model.ts';
 import type { ScopeSet } from './scopes.ts';
+import type { ProviderQuirks } from './templates/template.ts';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -122,6 +123,8 @@ export interface TokenResponse {
 export interface OAuthClientConfig {
   provider: Provider;
   clientSecret: string | null;
+  /** Template quirks for this provider ({} for a plain RFC 6749 provider). */
+  quirks: ProviderQuirks;
 }
 
 /** Talks to providers. Implemented with oauth4webapi. */

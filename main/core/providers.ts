@@ -4,7 +4,8 @@
  */
 import { BadRequest, Conflict, NotFound } from './errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from './model.ts';
-import type { Clock, Ids, ProviderRecord, Store, Vault } from './ports.ts';
+import type { Clock, Ids, OAuthClientConfig, ProviderRecord, Store, Vault } from './ports.ts';
+import { quirksFor } from './templates/quirks.ts';
 
 /** agent-auth-api.md §1: ids are put into URLs unencoded by the SDK. */
 export const PROVIDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,63}$/;
@@ -27,6 +28,7 @@ export interface ProviderInput {
   revocationUrl?: string | null | undefined;
   issuer?: string | null | undefined;
   issParameterSupported?: boolean | undefined;
+  templateId?: string | null | undefined;
 }
 
 export type ProviderPatch = Partial<Omit<ProviderInput, 'providerId'>>;
@@ -86,6 +88,11 @@ export class ProviderService {
     return p.clientSecretCiphertext ? this.#vault.open(p.clientSecretCiphertext, secretAad(p.id)) : null;
   }
 
+  /** Everything the OAuth client needs to talk to this provider. */
+  clientConfig(p: ProviderRecord): OAuthClientConfig {
+    return { provider: p, clientSecret: this.clientSecret(p), quirks: quirksFor(p) };
+  }
+
   create(input: ProviderInput): Provider {
     if (!PROVIDER_ID_PATTERN.test(input.providerId)) {
       throw new BadRequest(`provider_id '${input.providerId}' is not allowed: use 1–64 letters, digits, '.', '_', '~' or '-', starting with a letter or digit.`, 'invalid_provider_id');
@@ -123,6 +130,7 @@ export class ProviderService {
       revocationUrl: input.revocationUrl ?? null,
       issuer: input.issuer ?? null,
       issParameterSupported: input.issParameterSupported ?? false,
+      templateId: input.templateId ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -152,6 +160,7 @@ export class ProviderService {
     assign('revocationUrl', patch.revocationUrl);
     assign('issuer', patch.issuer);
     assign('issParameterSupported', patch.issParameterSupported);
+    assign('templateId', patch.templateId);
     if (next.usesPkce && next.codeChallengeMethod === null) next.codeChallengeMethod = 'S256';
     if (patch.clientSecret !== undefined) {
       next.clientSecretCiphertext = patch.clientSecret === null ? null : this.#vault.seal(patch.clientSecret, secretAad(current.id));

@@ -107,4 +107,7 @@ export const MIGRATIONS: readonly string[] = [
     used_at INTEGER
   ) STRICT;
   `,
+  /* 2: providers made from catalog templates keep their template id (quirks apply) */ `
+  ALTER TABLE providers ADD COLUMN template_id TEXT;
+  `,
 ];

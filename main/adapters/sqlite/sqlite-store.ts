@@ -29,7 +29,7 @@ function providerFromRow(r: Row): ProviderRecord {
     providerType: strOrNull(r.provider_type), authorizationParams: json(r.authorization_params),
     allowedRedirectUris: json(r.allowed_redirect_uris), mcpServerUrl: strOrNull(r.mcp_server_url),
     isDynamicClient: bool(r.is_dynamic_client), revocationUrl: strOrNull(r.revocation_url), issuer: strOrNull(r.issuer),
-    issParameterSupported: bool(r.iss_parameter_supported), createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+    issParameterSupported: bool(r.iss_parameter_supported), templateId: strOrNull(r.template_id), createdAt: num(r.created_at), updatedAt: num(r.updated_at),
   };
 }
 
@@ -40,7 +40,7 @@ function providerParams(p: ProviderRecord): Row {
     token_endpoint_auth_method: p.tokenEndpointAuthMethod, provider_type: p.providerType,
     authorization_params: JSON.stringify(p.authorizationParams), allowed_redirect_uris: JSON.stringify(p.allowedRedirectUris),
     mcp_server_url: p.mcpServerUrl, is_dynamic_client: p.isDynamicClient ? 1 : 0, revocation_url: p.revocationUrl,
-    issuer: p.issuer, iss_parameter_supported: p.issParameterSupported ? 1 : 0, created_at: p.createdAt, updated_at: p.updatedAt,
+    issuer: p.issuer, iss_parameter_supported: p.issParameterSupported ? 1 : 0, template_id: p.templateId, created_at: p.createdAt, updated_at: p.updatedAt,
   };
 }
 
