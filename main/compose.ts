@@ -95,7 +95,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   ].join('\n');
 
   const app = createApp(core, { port: () => port, logger, envBlock });
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0 }, app);
+  // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
+  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, app);
   // Long-polls last up to 600 s; Node's default keep-alive/headers timeouts are fine otherwise.
   server.headersTimeout = 20_000;
   const sockets = new Set<Socket>();

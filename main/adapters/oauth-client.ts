@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { Provider } from '../core/model.ts';
-import type { OAuthClient, OAuthClientConfig, TokenResponse } from '../core/ports.ts';
+import type { OAuthClient, OAuthClientConfig, ServerMetadata, TokenResponse } from '../core/ports.ts';
 import { UpstreamError } from '../core/upstream-error.ts';
 
 /** The SDK gives non-wait calls 5 s; leave room for our own work around the provider call. */
@@ -97,6 +97,27 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
   const asTokenResponse = (r: oauth.TokenEndpointResponse): TokenResponse => ({ ...r }) as TokenResponse;
 
   return {
+    async discover(issuer) {
+      const issuerUrl = new URL(issuer);
+      const insecure = isInsecureAllowed(issuer, options.allowInsecureEndpoints ?? false) ? { [oauth.allowInsecureRequests]: true } : {};
+      let lastError: unknown;
+      for (const algorithm of ['oidc', 'oauth2'] as const) {
+        try {
+          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure });
+          const as = await oauth.processDiscoveryResponse(issuerUrl, res);
+          if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
+          return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
+        } catch (err) {
+          lastError = err;
+          // An issuer mismatch is a verdict, not a reason to try the other well-known path.
+          if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+            throw new UpstreamError('protocol', `the metadata names a different issuer than ${issuer} (RFC 8414 §3.3)`, 'issuer_mismatch', err);
+          }
+        }
+      }
+      throw classify(lastError);
+    },
+
     async pkce() {
       const verifier = oauth.generateRandomCodeVerifier();
       return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };

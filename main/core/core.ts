@@ -10,7 +10,10 @@ import { KeyService } from './keys.ts';
 import { OAuthFlows } from './oauth-flows.ts';
 import { OwnerSessions } from './owner-sessions.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
-import { ProviderService } from './providers.ts';
+import { ProviderService, checkEndpointUrl } from './providers.ts';
+import { BadRequest } from './errors.ts';
+import type { TokenEndpointAuthMethod } from './model.ts';
+import { UpstreamError } from './upstream-error.ts';
 
 export interface CorePorts {
   store: Store;
@@ -89,6 +92,30 @@ export function createCore(ports: CorePorts) {
       await connections.remove(mine);
       logger.info('tokens.revoked', { providerId, count: mine.length });
       return mine.length;
+    },
+
+    /**
+     * Create a provider from an issuer URL (OpenID Discovery / RFC 8414). The issuer must
+     * match its metadata (S13); RFC 9207 `iss` checks apply when it advertises them.
+     */
+    async discoverProvider(input: { providerId: string; name: string; issuer: string; clientId: string; clientSecret?: string | null | undefined }) {
+      checkEndpointUrl('issuer', input.issuer, ports.allowInsecureEndpoints ?? false);
+      let meta;
+      try {
+        meta = await oauth.discover(input.issuer);
+      } catch (err) {
+        if (err instanceof UpstreamError) throw new BadRequest(`Discovery at ${input.issuer} failed: ${err.message}.`, 'discovery_failed');
+        throw err;
+      }
+      const authMethods = meta.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+      const secret = input.clientSecret ?? null;
+      const method: TokenEndpointAuthMethod = secret === null ? 'none' : authMethods.includes('client_secret_post') && !authMethods.includes('client_secret_basic') ? 'client_secret_post' : 'client_secret_basic';
+      return providers.create({
+        providerId: input.providerId, name: input.name, clientId: input.clientId, clientSecret: secret,
+        authUrl: meta.authorization_endpoint, tokenUrl: meta.token_endpoint, revocationUrl: meta.revocation_endpoint ?? null,
+        usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer,
+        issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
+      });
     },
 
     hasToken(keyId: string, providerId: string): boolean {

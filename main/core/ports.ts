@@ -127,8 +127,26 @@ export interface OAuthClientConfig {
   quirks: ProviderQuirks;
 }
 
+/** Authorization-server metadata (RFC 8414 / OpenID Discovery), issuer already verified. */
+export interface ServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  revocation_endpoint?: string | undefined;
+  registration_endpoint?: string | undefined;
+  authorization_response_iss_parameter_supported?: boolean | undefined;
+  code_challenge_methods_supported?: string[] | undefined;
+  token_endpoint_auth_methods_supported?: string[] | undefined;
+  scopes_supported?: string[] | undefined;
+}
+
 /** Talks to providers. Implemented with oauth4webapi. */
 export interface OAuthClient {
+  /**
+   * Fetch the issuer's metadata (OpenID Discovery, then RFC 8414). Metadata whose `issuer`
+   * differs from the one asked for is refused (RFC 8414 §3.3, S13).
+   */
+  discover(issuer: string): Promise<ServerMetadata>;
   pkce(): Promise<{ verifier: string; challenge: string }>;
   /**
    * Validate the authorization response (RFC 9207 `iss` when the issuer advertises it) and

@@ -49,7 +49,7 @@ export function sdkRoutes(core: Core, hooks: { onWait?: (res: Response) => void 
 
   r.post('/providers/mcp-discover', (_req, res) => {
     requireOwnerKey(apiKey(res), 'create providers');
-    throw new LatchkeyError('not_implemented', 501, 'MCP server discovery is not available in this Latchkey version yet; create the provider with its auth_url and token_url instead.');
+    throw new LatchkeyError('not_implemented', 501, 'MCP server discovery is not available in this Latchkey version yet; create the provider with its auth_url and token_url instead.', { expose: true });
   });
 
   r.post('/providers', (req, res) => {

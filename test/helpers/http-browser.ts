@@ -49,17 +49,22 @@ export class HttpBrowser {
     return res;
   }
 
-  /** Request and follow redirects; returns the final response and its URL. */
-  async go(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ res: Response; url: string; text: string }> {
+  /**
+   * Request and follow redirects; returns the final response and its URL. With `stopBefore`,
+   * a redirect to a matching URL is not followed: `url` is then that URL, not yet visited.
+   */
+  async go(url: string, init: { method?: string; form?: Record<string, string>; stopBefore?: (url: string) => boolean } = {}): Promise<{ res: Response; url: string; text: string; stopped: boolean }> {
     let res = await this.request(url, init);
     let current = url;
     for (let i = 0; i < 20 && res.status >= 300 && res.status < 400; i++) {
       const location = res.headers.get('location');
       if (!location) break;
-      current = new URL(location, current).toString();
+      const next = new URL(location, current).toString();
+      if (init.stopBefore?.(next)) return { res, url: next, text: '', stopped: true };
+      current = next;
       res = await this.request(current);
     }
-    return { res, url: current, text: await res.text() };
+    return { res, url: current, text: await res.text(), stopped: false };
   }
 }
 
@@ -79,12 +84,16 @@ export function hiddenValue(html: string, name: string): string {
  * At oidc-provider's dev interaction pages: sign in as `login` and confirm consent until
  * the provider redirects away. Returns the final page after the redirect chain.
  */
-export async function consentAtOidc(browser: HttpBrowser, page: { res: Response; url: string; text: string }, login = 'alice'): Promise<{ res: Response; url: string; text: string }> {
-  let current = page;
-  for (let i = 0; i < 4 && /\/interaction\//.test(current.url); i++) {
+export async function consentAtOidc(
+  browser: HttpBrowser,
+  page: { res: Response; url: string; text: string },
+  options: { login?: string; stopBefore?: (url: string) => boolean } = {},
+): Promise<{ res: Response; url: string; text: string; stopped: boolean }> {
+  let current = { ...page, stopped: false };
+  for (let i = 0; i < 4 && !current.stopped && /\/interaction\//.test(current.url); i++) {
     const action = new URL(formAction(current.text), current.url).toString();
-    const form: Record<string, string> = current.text.includes('name="login"') ? { prompt: 'login', login, password: 'pw' } : { prompt: 'consent' };
-    current = await browser.go(action, { form });
+    const form: Record<string, string> = current.text.includes('name="login"') ? { prompt: 'login', login: options.login ?? 'alice', password: 'pw' } : { prompt: 'consent' };
+    current = await browser.go(action, { form, ...(options.stopBefore ? { stopBefore: options.stopBefore } : {}) });
   }
   return current;
 }
