@@ -9,6 +9,7 @@ import * as oauth from 'oauth4webapi';
 import type { Provider } from '../core/model.ts';
 import type { OAuthClient, OAuthClientConfig, ServerMetadata, TokenResponse } from '../core/ports.ts';
 import { UpstreamError } from '../core/upstream-error.ts';
+import { withTokenQuirks } from './token-quirks.ts';
 
 /** The SDK gives non-wait calls 5 s; leave room for our own work around the provider call. */
 export const PROVIDER_TIMEOUT_MS = 3_500;
@@ -79,8 +80,9 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
     // Providers configured by hand have no issuer to check an id_token against, and we never
     // use id_token claims for anything: drop it rather than fail the exchange.
     const dropIdToken = p.issuer === null;
+    const quirkFetch = withTokenQuirks(baseFetch, cfg.quirks);
     const customFetch: typeof fetch = async (input, init) => {
-      const res = await baseFetch(input, init);
+      const res = await quirkFetch(input, init);
       if (!dropIdToken || !res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return res;
       const body = (await res.json()) as Record<string, unknown>;
       delete body.id_token;
@@ -144,10 +146,12 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
     },
 
     async refresh(cfg, refreshToken) {
-      const as = authorizationServer(cfg.provider);
+      // Some providers take the refresh grant at a separate endpoint (Figma).
+      const tokenUrl = cfg.quirks.refreshUrl ?? cfg.provider.tokenUrl;
+      const as = { ...authorizationServer(cfg.provider), token_endpoint: tokenUrl };
       const client: oauth.Client = { client_id: cfg.provider.clientId };
       try {
-        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, cfg.provider.tokenUrl));
+        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, tokenUrl));
         return asTokenResponse(await oauth.processRefreshTokenResponse(as, client, res));
       } catch (err) {
         throw classify(err);

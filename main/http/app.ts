@@ -10,7 +10,7 @@ import type { Logger } from '../core/ports.ts';
 import { errorHandler } from './error-handler.ts';
 import { flowRoutes } from './flow-routes.ts';
 import { MAX_BODY_BYTES, allowedOrigins, hostGuard, noCors, notFromBrowser, requireJson, safeJsonReviver } from './guards.ts';
-import { PAGE_CSS } from './html.ts';
+import { LOGO_SVG, PAGE_CSS } from './html.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
 
@@ -56,6 +56,9 @@ export function createApp(core: Core, options: AppOptions): Express {
 
   app.get('/assets/page.css', (_req, res) => {
     res.type('css').send(PAGE_CSS);
+  });
+  app.get('/assets/logo.svg', (_req, res) => {
+    res.type('image/svg+xml').send(LOGO_SVG);
   });
 
   // Browser-facing flow routes come before the SDK guards: provider redirects are

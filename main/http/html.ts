@@ -40,7 +40,7 @@ ${options.refreshTo ? `<meta http-equiv="refresh" content="0;url=${esc(options.r
 </head>
 <body>
 <main class="card">
-<header class="brand"><span class="logo" aria-hidden="true">🔑</span> Latchkey</header>
+<header class="brand"><img class="logo" src="/assets/logo.svg" alt="" width="20" height="20"> Latchkey</header>
 ${body.__html}
 </main>
 </body>
@@ -53,7 +53,7 @@ export const PAGE_CSS = `
 * { box-sizing: border-box; }
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 .card { width: min(560px, 94vw); background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px 28px; margin: 24px 0; }
-.brand { font-weight: 600; color: var(--muted); margin-bottom: 12px; }
+.brand { font-weight: 600; color: var(--muted); margin-bottom: 12px; display: flex; align-items: center; gap: 8px; }
 h1 { font-size: 1.35rem; margin: 0 0 12px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 16px 0; }
 dt { color: var(--muted); }
@@ -74,3 +74,6 @@ table { width: 100%; border-collapse: collapse; margin: 8px 0 16px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 a { color: var(--accent); }
 `;
+
+/** The Latchkey mark: a key with a latch notch. Served as a file so the CSP needs no data: URIs. */
+export const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#2457d6" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="12" r="4.5"/><path d="M12 12h10M18 12v3.5M21 12v2.5"/></svg>`;

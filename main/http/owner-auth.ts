@@ -27,10 +27,16 @@ export function sessionCookie(value: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
 }
 
-/** State changes from a page must come from our own origin (S19). */
+/**
+ * State changes from a page must come from our own origin (S19). Our pages send
+ * `Referrer-Policy: no-referrer` (S14), under which browsers send `Origin: null` on form
+ * posts; for those, the browser-set `Sec-Fetch-Site: same-origin` (which page script
+ * cannot forge) vouches instead. The CSRF token is required in every case.
+ */
 export function sameOrigin(req: Request, origins: Set<string>): boolean {
   const origin = req.headers.origin;
-  return typeof origin === 'string' && origins.has(origin);
+  if (typeof origin === 'string' && origins.has(origin)) return true;
+  return (origin === undefined || origin === 'null') && req.headers['sec-fetch-site'] === 'same-origin';
 }
 
 export const SIGN_IN_AGAIN = 'Your Latchkey session has expired or is missing. Run `npx latchkey ui` to get a fresh sign-in link.';

@@ -6,20 +6,31 @@
 
 /** How a provider deviates from plain RFC 6749 at its endpoints. Every field optional: absent = standard. */
 export interface ProviderQuirks {
-  /** Separator for the `scope` parameter on the authorization URL (RFC 6749 says space). */
+  /** Separator for the `scope` parameter on the authorization URL (RFC 6749 §3.3 says space). */
   scopeSeparator?: ' ' | ',';
-  /** Extra headers on token-endpoint requests (GitHub needs `Accept: application/json`). */
+  /** Extra headers on token-endpoint and revocation requests (GitHub `Accept`, Reddit `User-Agent`). */
   tokenHeaders?: Record<string, string>;
   /** Send token-endpoint parameters as a JSON body instead of a form (Notion). */
   tokenRequestFormat?: 'form' | 'json';
-  /** Extra parameters on token requests (code and refresh). */
+  /** Extra parameters on token requests (code and refresh); protocol parameters always win. */
   tokenParams?: Record<string, string>;
-  /** A separate endpoint for the refresh grant (Figma). */
+  /** A separate absolute endpoint for the refresh grant (Figma). */
   refreshUrl?: string;
   /** Where the access token sits in the token response when not at the top (Slack user tokens: ['authed_user']). */
   tokenResponsePath?: string[];
   /** Errors arrive as HTTP 200 with `ok: false` (Slack). */
   okFalseIsError?: boolean;
+  /** Errors arrive as HTTP 200 with an `error` field and no token (GitHub, Reddit). */
+  errorsWithStatus200?: boolean;
+  /** The error-body field holding the error code when it is not RFC 6749 §5.2 `error` (HubSpot `status`). */
+  errorCodeField?: string;
+  /**
+   * Provider error codes → RFC 6749 §5.2 codes. Mapping dead codes and refresh tokens to
+   * `invalid_grant` is what lets refresh mark a connection needs_reauth instead of retrying.
+   */
+  errorCodes?: Record<string, string>;
+  /** The granted `scope` comes back comma-separated (GitHub) or as a JSON array (Linear), not RFC 6749 §5.1 space-separated. */
+  grantedScopeFormat?: 'comma' | 'array';
   /** Send requested scopes in this authorization parameter instead of `scope` (Slack `user_scope`). */
   scopeParam?: string;
   /** Refresh this long before expiry instead of the default 5 minutes. */
@@ -32,7 +43,7 @@ export interface TemplateVariable {
   name: string;
   label: string;
   default?: string;
-  /** What a valid value looks like; values are put into URLs. */
+  /** What a valid value looks like, anchored (`^…$`); values are put into URLs unencoded. */
   pattern: string;
 }
 
@@ -41,7 +52,19 @@ export interface ScopeInfo {
   description: string;
 }
 
+/** How the provider hands out refresh tokens (providers.md "Refresh" column), shown in the UI. */
+export interface RefreshBehaviour {
+  /**
+   * `always`; `offline` only with the template's offline parameter or scope (sent by default);
+   * `app-setting` only when enabled on the OAuth app (GitHub Apps, Slack token rotation); `never`.
+   */
+  issued: 'always' | 'offline' | 'app-setting' | 'never';
+  /** Each refresh returns a new refresh token and retires the old one. */
+  rotates: boolean;
+}
+
 export interface ProviderTemplate {
+  /** Also the default provider_id, so it must match PROVIDER_ID_PATTERN. */
   id: string;
   name: string;
   /** May contain `{variable}` placeholders filled from `variables`. */
@@ -54,6 +77,7 @@ export interface ProviderTemplate {
   defaultScopes: string[];
   scopes?: ScopeInfo[];
   variables?: TemplateVariable[];
+  refresh?: RefreshBehaviour;
   quirks: ProviderQuirks;
   /** Where to create the OAuth app, shown in the UI. */
   docsUrl?: string;
