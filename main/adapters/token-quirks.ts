@@ -8,8 +8,12 @@ import type { ProviderQuirks } from '../core/templates/template.ts';
 
 type Json = Record<string, unknown>;
 
-/** Quirks this wrapper acts on; the others (scopeParam, refreshUrl…) are used elsewhere. */
-const TOKEN_QUIRKS = ['tokenHeaders', 'tokenRequestFormat', 'tokenParams', 'tokenResponsePath', 'okFalseIsError',
+/**
+ * Quirks that mark a provider's token endpoint as non-standard, so its answers get
+ * normalised. Authorization-URL quirks (scopeSeparator, scopeParam) and refreshMarginMs don't.
+ * refreshUrl counts: Figma's refresh endpoint omits token_type.
+ */
+const TOKEN_QUIRKS = ['tokenHeaders', 'tokenRequestFormat', 'tokenParams', 'refreshUrl', 'tokenResponsePath', 'okFalseIsError',
   'errorsWithStatus200', 'errorCodeField', 'errorCodes', 'grantedScopeFormat', 'assumedLifetimeSeconds'] as const;
 
 /** RFC 6750 and RFC 9449 types; oauth4webapi refuses anything else. */
@@ -25,10 +29,9 @@ export function withTokenQuirks(fetchFn: typeof fetch, quirks: ProviderQuirks): 
   };
 }
 
+/** oauth4webapi sends token and revocation requests as URLSearchParams; other bodies pass untouched. */
 function formOf(body: RequestInit['body']): URLSearchParams | null {
-  if (body instanceof URLSearchParams) return new URLSearchParams(body);
-  if (typeof body === 'string') return new URLSearchParams(body);
-  return null;
+  return body instanceof URLSearchParams ? new URLSearchParams(body) : null;
 }
 
 function rewriteRequest(init: RequestInit, form: URLSearchParams | null, quirks: ProviderQuirks): RequestInit {
