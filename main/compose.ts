@@ -13,7 +13,7 @@ import { openSqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from './adapters/system.ts';
 import { openVault } from './adapters/vault.ts';
 import { type Core, createCore } from './core/core.ts';
-import type { ApprovalPolicy } from './core/auth-requests.ts';
+import type { ApprovalMode } from './core/policy.ts';
 import type { EventBus } from './core/events.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
@@ -26,7 +26,7 @@ export interface BrokerOptions {
   port: number;
   home: string;
   /** Persisted when given; otherwise the stored policy (default `ask`) applies. */
-  approval?: ApprovalPolicy | undefined;
+  approval?: ApprovalMode | undefined;
   allowInsecureEndpoints?: boolean | undefined;
   logger?: Logger | undefined;
   logLevel?: string | undefined;
@@ -86,7 +86,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     allowInsecureEndpoints: options.allowInsecureEndpoints ?? false,
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
-  if (options.approval) core.setPolicy(options.approval);
+  if (options.approval) core.policy.update({ mode: options.approval });
   const owner = core.keys.ensureOwnerKey();
 
   const envBlock = (): string => [
@@ -94,7 +94,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     `export LANGSMITH_API_KEY=${core.keys.readOwnerKey() ?? owner.key ?? '<owner key: run npx latchkey env>'}`,
   ].join('\n');
 
-  const app = createApp(core, { port: () => port, logger, envBlock });
+  const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, app);
   // Long-polls last up to 600 s; Node's default keep-alive/headers timeouts are fine otherwise.
@@ -125,6 +125,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     try {
       core.requests.prune();
       store.flows.prune(clock.now() - FLOW_TTL_MS * 6);
+      core.activity.prune(core.policy.get().activityRetentionDays);
     } catch (err) {
       logger.warn('sweep.failed', { error: err instanceof Error ? err.message : String(err) });
     }
@@ -155,6 +156,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         for (const s of sockets) s.destroy();
         await closed;
         removeRuntime(options.home, core.sessions.controlSecret);
+        core.activity.flush();
         store.close();
         logger.info('broker.closed', {});
       })();

@@ -4,8 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type ConfigInput } from '../config.ts';
+import { activityCommand } from './commands/activity.ts';
 import { approvalsApprove, approvalsDeny, approvalsList } from './commands/approvals.ts';
+import { connectionsCommand } from './commands/connections.ts';
 import { env } from './commands/env.ts';
+import { grantsCommand } from './commands/grants.ts';
+import { keysCommand } from './commands/keys.ts';
+import { providersAdd, providersList, providersRemove, providersTemplates } from './commands/providers.ts';
 import { serve } from './commands/serve.ts';
 import { ui } from './commands/ui.ts';
 import { CliError, stdOut, type Out } from './output.ts';
@@ -20,8 +25,19 @@ Commands:
   ui [--home DIR]        print (and open) a one-time sign-in link for the browser UI
   approvals list [--json]
   approvals approve <auth_id> [--for once|1h|8h|30d|forever]
-  approvals deny <auth_id>
+  approvals deny <auth_id> [--remember once|1h|8h|30d|forever]
                          decide on agents' pending requests as the owner
+  grants list|revoke <id>
+  keys create --label NAME [--role agent|owner] | list | revoke <id>
+  keys pairings | pair <id> --label NAME [--role agent|owner] | reject <id>
+                         API keys for agents; adopt an unknown key an agent already uses
+  activity [--since 1h] [--provider ID] [--limit N] [--json]
+  providers templates [--json]
+  providers list [--json] | remove <provider_id>
+  providers add --template ID --client-id X [--client-secret Y] [--var name=value] [--id ID]
+  providers add --issuer URL --id ID --name NAME --client-id X [--client-secret Y]
+  providers add --id ID --name NAME --auth-url URL --token-url URL --client-id X [--client-secret Y]
+  connections list [--json] | refresh <id> | revoke <id>
 
 Environment: LATCHKEY_PORT, LATCHKEY_HOME, LATCHKEY_APPROVAL, LATCHKEY_LOG_LEVEL.`;
 
@@ -33,7 +49,22 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'allow-insecure-endpoints': { type: 'boolean' },
   for: { type: 'string' },
+  remember: { type: 'string' },
   json: { type: 'boolean' },
+  label: { type: 'string' },
+  role: { type: 'string' },
+  since: { type: 'string' },
+  provider: { type: 'string' },
+  limit: { type: 'string' },
+  template: { type: 'string' },
+  issuer: { type: 'string' },
+  id: { type: 'string' },
+  name: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'auth-url': { type: 'string' },
+  'token-url': { type: 'string' },
+  var: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,10 +102,33 @@ export async function run(argv: string[], out: Out = stdOut, extra: { headlessRe
         const client = ownerClient(config.home);
         if (sub === 'list' || sub === undefined) await approvalsList(client, out, values.json ?? false);
         else if (sub === 'approve' && arg) await approvalsApprove(client, out, arg, values.for ?? '1h');
-        else if (sub === 'deny' && arg) await approvalsDeny(client, out, arg);
+        else if (sub === 'deny' && arg) await approvalsDeny(client, out, arg, values.remember ?? 'once');
         else throw new CliError(`Unknown approvals command.\n\n${USAGE}`, 2);
         return 0;
       }
+      case 'grants':
+        await grantsCommand(ownerClient(config.home), out, sub, arg, values.json ?? false);
+        return 0;
+      case 'keys':
+        await keysCommand(ownerClient(config.home), out, sub, arg, { label: values.label, role: values.role, json: values.json ?? false });
+        return 0;
+      case 'activity':
+        await activityCommand(ownerClient(config.home), out, { since: values.since, provider: values.provider, limit: values.limit, json: values.json ?? false });
+        return 0;
+      case 'connections':
+        await connectionsCommand(ownerClient(config.home), out, sub, arg, values.json ?? false);
+        return 0;
+      case 'providers':
+        if (sub === 'templates') providersTemplates(out, values.json ?? false);
+        else if (sub === 'list' || sub === undefined) await providersList(ownerClient(config.home), out, values.json ?? false);
+        else if (sub === 'remove') await providersRemove(ownerClient(config.home), out, arg);
+        else if (sub === 'add') {
+          await providersAdd(ownerClient(config.home), out, {
+            template: values.template, issuer: values.issuer, id: values.id, name: values.name, clientId: values['client-id'],
+            clientSecret: values['client-secret'], authUrl: values['auth-url'], tokenUrl: values['token-url'], vars: values.var ?? [],
+          });
+        } else throw new CliError(`Unknown providers command '${sub}'.\n\n${USAGE}`, 2);
+        return 0;
       default:
         throw new CliError(`Unknown command '${command}'.\n\n${USAGE}`, 2);
     }
@@ -92,5 +146,7 @@ export async function run(argv: string[], out: Out = stdOut, extra: { headlessRe
 }
 
 if (import.meta.main) {
+  // `latchkey … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
   process.exitCode = await run(process.argv.slice(2));
 }

@@ -6,9 +6,12 @@
  * live grant (or the auto-owner policy) covers the caller, and the token is fresh.
  * Everything else becomes a pending request the human decides on through `/start/<t>`.
  */
+import type { ActivityLog } from './activity.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import type { EventBus } from './events.ts';
 import type { GrantService } from './grants.ts';
+import type { Policy } from './policy.ts';
+import { PROMPT_BUDGET, RateLimiter } from './rate-limits.ts';
 import type { ApiKey, AuthRequest, Connection, DecisionChannel, GrantDuration } from './model.ts';
 import type { Clock, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
@@ -20,7 +23,6 @@ export const PENDING_TTL_MS = 15 * 60_000;
 export const DECIDED_KEEP_MS = 60 * 60_000;
 export const MAX_WAIT_SECONDS = 600;
 
-export type ApprovalPolicy = 'ask' | 'auto-owner';
 
 export interface AuthenticateInput {
   provider: string;
@@ -56,15 +58,19 @@ export class AuthRequests {
   readonly #connections: ConnectionService;
   readonly #grants: GrantService;
   readonly #baseUrl: () => string;
-  readonly #policy: () => ApprovalPolicy;
+  readonly #policy: Policy;
+  readonly #activity: ActivityLog;
   readonly #keyLabel: (keyId: string) => string;
+  readonly #prompts: RateLimiter;
   readonly waiters = new WaitRegistry<Released>();
 
   constructor(deps: {
     store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
-    connections: ConnectionService; grants: GrantService; baseUrl: () => string; policy: () => ApprovalPolicy;
+    connections: ConnectionService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
     keyLabel: (keyId: string) => string;
   }) {
+    this.#activity = deps.activity;
+    this.#prompts = new RateLimiter(deps.clock, PROMPT_BUDGET, 'This API key is asking for too many new approvals; wait a moment (identical requests share one prompt, so retrying the same call is fine).');
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#ids = deps.ids;
@@ -83,9 +89,11 @@ export class AuthRequests {
     const subject = { keyId: key.id, providerId: provider.providerId, userId: input.userId ?? 'default', agentId: input.agentId ?? null };
     const scopes = normalizeScopes(input.scopes);
     const conn = this.#connections.find(subject);
-    const autoOwner = this.#policy() === 'auto-owner' && key.role === 'owner';
-    const grant = autoOwner ? undefined : this.#grants.covering(subject, scopes);
-    const approved = autoOwner || grant !== undefined;
+    // policy.ts documents the precedence: denial, grant, trust rule, auto-owner mode, ask.
+    const denial = this.#grants.denying(subject, scopes);
+    const grant = denial ? undefined : this.#grants.covering(subject, scopes);
+    const byPolicy = denial || grant ? null : this.#policy.allowsWithoutAsking(key, subject.providerId, subject.agentId, scopes);
+    const approved = !denial && (grant !== undefined || byPolicy !== null);
 
     if (!input.forceNew && approved && conn?.status === 'ok' && isSubset(scopes, conn.scopes)) {
       // check_only must not spend a single-use grant.
@@ -94,7 +102,7 @@ export class AuthRequests {
         try {
           const set = await this.#connections.fresh(conn);
           if (grant) this.#grants.spend(grant);
-          this.#log.info('token.released', { via: 'authenticate', keyLabel: key.label, providerId: subject.providerId, userId: subject.userId, agentId: subject.agentId, scopes });
+          this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes });
           return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt };
         } catch (err) {
           if (!(err instanceof NeedsReauth)) throw err;
@@ -105,12 +113,13 @@ export class AuthRequests {
 
     const now = this.#clock.now();
     const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true]);
-    const existing = this.#store.requests.findPending(dedupeKey, now);
-    if (existing) return this.#pendingAnswer(existing);
+    const existing = this.#store.requests.findPending(dedupeKey, now) ?? (denial ? this.#store.requests.findLatest(dedupeKey) : undefined);
+    if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) return this.#pendingAnswer(existing);
+    if (!denial) this.#prompts.take(key.id);
 
     // Re-read: fresh() may just have marked the connection needs_reauth.
     const current = this.#connections.find(subject);
-    const held: ScopeSet = current ? current.scopes : [];
+    const held: ScopeSet = current?.status === 'ok' ? current.scopes : [];
     const request: AuthRequestRecord = {
       authId: `lk-auth-${this.#ids.token(18)}`,
       startToken: this.#ids.token(32),
@@ -123,26 +132,35 @@ export class AuthRequests {
       consentScopes: unionScopes(held, scopes),
       status: 'pending',
       approved,
-      needsConsent: true,
-      autoApproved: autoOwner,
+      // Consent is not needed when the only thing missing is the owner's approval.
+      needsConsent: !(current?.status === 'ok' && isSubset(scopes, current.scopes) && input.forceNew !== true),
+      autoApproved: byPolicy !== null,
       forceNew: input.forceNew === true,
       grantDuration: null,
-      decidedVia: autoOwner ? 'policy' : null,
+      decidedVia: byPolicy !== null || denial ? 'policy' : null,
       connectionId: null,
       detail: null,
       createdAt: now,
       expiresAt: now + PENDING_TTL_MS,
       decidedAt: null,
     };
-    // Consent is not needed when the only thing missing is the owner's approval.
-    request.needsConsent = !(current?.status === 'ok' && isSubset(scopes, current.scopes) && !request.forceNew);
     this.#store.requests.insert(request);
+    if (denial) {
+      // A remembered "no": answered at once, no question for the human.
+      this.#finish(request, 'denied', `The Latchkey owner denied this request until ${denial.expiresAt === null ? 'they revoke the denial' : new Date(denial.expiresAt).toISOString()}.`);
+      return this.#pendingAnswer(request);
+    }
     this.#log.info('request.created', { authId: request.authId, keyLabel: key.label, providerId: request.providerId, userId: request.userId, agentId: request.agentId, scopes, needsConsent: request.needsConsent, approved });
+    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy ?? 'grant'}` : null, detail: request.needsConsent ? 'provider consent needed' : null });
     this.#events.emit('request.created', {
       authId: request.authId, providerId: request.providerId, keyLabel: key.label, agentId: request.agentId,
       userId: request.userId, scopes, needsConsent: request.needsConsent, needsApproval: !approved,
     });
     return this.#pendingAnswer(request);
+  }
+
+  #who(s: { agentId: string | null; userId: string; providerId: string }) {
+    return { agentId: s.agentId, userId: s.userId, providerId: s.providerId };
   }
 
   startUrl(r: AuthRequest): string {
@@ -151,6 +169,24 @@ export class AuthRequests {
 
   #pendingAnswer(r: AuthRequest): AuthenticateResult {
     return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null };
+  }
+
+  /**
+   * The owner's Reconnect button for a connection (say, one that needs re-auth): a request
+   * in the connection's own namespace, approved by the owner, waiting only for consent.
+   */
+  reconnect(conn: Connection, via: DecisionChannel): AuthRequestRecord {
+    const now = this.#clock.now();
+    const request: AuthRequestRecord = {
+      authId: `lk-auth-${this.#ids.token(18)}`, startToken: this.#ids.token(32),
+      dedupeKey: JSON.stringify(['reconnect', conn.id, now]), keyId: conn.keyId, providerId: conn.providerId,
+      userId: conn.userId, agentId: conn.agentId, scopes: conn.scopes, consentScopes: conn.scopes, status: 'pending',
+      approved: true, needsConsent: true, autoApproved: false, forceNew: true, grantDuration: null, decidedVia: via,
+      connectionId: null, detail: null, createdAt: now, expiresAt: now + PENDING_TTL_MS, decidedAt: null,
+    };
+    this.#store.requests.insert(request);
+    this.#activity.record({ type: 'connection.reconnect', keyId: conn.keyId, keyLabel: this.#keyLabel(conn.keyId), ...this.#who(conn), scopes: conn.scopes, authId: request.authId, channel: via });
+    return request;
   }
 
   /** The request as the caller's key may see it: someone else's id is simply not found (S16). */
@@ -223,12 +259,14 @@ export class AuthRequests {
   async approve(authId: string, duration: GrantDuration, via: DecisionChannel): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
     const r = this.#decidable(authId);
     if (!r.approved || r.grantDuration === null) {
+      this.#grants.liftDenials(r);
       this.#grants.create(r, r.scopes, duration, via);
       r.approved = true;
       r.grantDuration = duration;
       r.decidedVia = via;
       this.#store.requests.update(r);
       this.#log.info('request.approved', { authId, via, duration, keyLabel: this.#keyLabel(r.keyId), providerId: r.providerId });
+      this.#activity.record({ type: 'request.approved', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId, decision: `approved ${duration}`, channel: via });
       this.#events.emit('request.decided', { authId, status: 'approved', via });
     }
     if (!r.needsConsent) {
@@ -243,9 +281,12 @@ export class AuthRequests {
     return { request: r, consentRequired: true };
   }
 
-  deny(authId: string, via: DecisionChannel): AuthRequestRecord {
+  /** The owner says no; with `remember`, identical requests are denied without asking for that long. */
+  deny(authId: string, via: DecisionChannel, remember: GrantDuration = 'once'): AuthRequestRecord {
     const r = this.#decidable(authId);
     r.decidedVia = via;
+    this.#grants.createDenial(r, r.scopes, remember, via);
+    this.#activity.record({ type: 'request.denied', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId, decision: remember === 'once' ? 'denied' : `denied ${remember}`, channel: via });
     this.#finish(r, 'denied', 'The Latchkey owner denied this request. Ask them, or call authenticate again to ask anew.');
     return r;
   }
@@ -255,10 +296,11 @@ export class AuthRequests {
     r.connectionId = conn.id;
     r.needsConsent = false;
     this.#finish(r, 'completed', null);
-    this.#log.info('token.released', { via: 'wait', authId: r.authId, keyLabel: this.#keyLabel(r.keyId), providerId: r.providerId, userId: r.userId, agentId: r.agentId, scopes: r.scopes });
+    this.#activity.record({ type: 'token.released', channel: 'wait', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId: r.authId });
   }
 
   fail(r: AuthRequestRecord, detail: string): void {
+    this.#activity.record({ type: 'request.failed', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId: r.authId, detail });
     this.#finish(r, 'failed', detail);
   }
 

@@ -7,6 +7,7 @@
  * the new access token; `invalid_grant` on an unchanged set marks the connection
  * `needs_reauth`; transient failures back off and never revoke.
  */
+import type { ActivityLog } from './activity.ts';
 import { Unavailable } from './errors.ts';
 import type { Connection, TokenSet } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
@@ -51,6 +52,7 @@ export class ConnectionService {
   readonly #log: Logger;
   readonly #random: () => number;
   readonly #onNeedsReauth: (c: Connection, reason: string) => void;
+  readonly #activity: ActivityLog;
   readonly refreshMarginMs: number;
   /** Decrypted sets by connection id, valid for one generation. */
   readonly #cache = new Map<string, { generation: number; set: TokenSet }>();
@@ -59,8 +61,9 @@ export class ConnectionService {
 
   constructor(deps: {
     store: Store; vault: Vault; clock: Clock; ids: Ids; oauth: OAuthClient; providers: ProviderService; logger: Logger;
-    random?: () => number; refreshMarginMs?: number; onNeedsReauth: (c: Connection, reason: string) => void;
+    activity: ActivityLog; random?: () => number; refreshMarginMs?: number; onNeedsReauth: (c: Connection, reason: string) => void;
   }) {
+    this.#activity = deps.activity;
     this.#store = deps.store;
     this.#vault = deps.vault;
     this.#clock = deps.clock;
@@ -142,24 +145,32 @@ export class ConnectionService {
     return this.refresh(c.id);
   }
 
-  /** Single-flight refresh of one connection. */
-  refresh(connectionId: string): Promise<TokenSet> {
+  isRefreshing(connectionId: string): boolean {
+    return this.#inFlight.has(connectionId);
+  }
+
+  /**
+   * Single-flight refresh of one connection. `force` (the owner's Refresh button) refreshes
+   * even a token far from expiry; it still joins a refresh already in flight.
+   */
+  refresh(connectionId: string, options: { force?: boolean } = {}): Promise<TokenSet> {
     const running = this.#inFlight.get(connectionId);
     if (running) return running;
-    const p = this.#refreshOnce(connectionId).finally(() => this.#inFlight.delete(connectionId));
+    const p = this.#refreshOnce(connectionId, options.force === true).finally(() => this.#inFlight.delete(connectionId));
     this.#inFlight.set(connectionId, p);
     return p;
   }
 
-  async #refreshOnce(connectionId: string): Promise<TokenSet> {
+  async #refreshOnce(connectionId: string, force: boolean): Promise<TokenSet> {
     // Re-read after acquiring: another writer may already have rotated the set.
     const c = this.#store.connections.byId(connectionId);
     if (!c || c.status === 'needs_reauth') throw new NeedsReauth(connectionId);
     const current = this.read(c);
-    if (!this.#nearExpiry(current)) return current;
+    if (!force && !this.#nearExpiry(current)) return current;
+    if (!current.refreshToken) return current;
     const now = this.#clock.now();
     const backoff = this.#backoff.get(connectionId);
-    if (backoff && backoff.until > now) return this.#fallback(current, backoff.until - now);
+    if (!force && backoff && backoff.until > now) return this.#fallback(current, backoff.until - now);
 
     const provider = this.#providers.get(c.providerId);
     try {
@@ -169,6 +180,7 @@ export class ConnectionService {
       // Durable before anyone sees the new access token (S21).
       const saved = this.save({ providerId: c.providerId, keyId: c.keyId, userId: c.userId, agentId: c.agentId }, next, granted, { refreshed: true });
       this.#log.info('token.refreshed', { connectionId, providerId: c.providerId, generation: saved.generation });
+      this.#activity.record({ type: 'token.refreshed', ...this.#who(c), detail: next.refreshToken !== current.refreshToken ? 'refresh token rotated' : null });
       return next;
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
@@ -183,6 +195,7 @@ export class ConnectionService {
       const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1)) * (0.5 + this.#random() / 2);
       this.#backoff.set(connectionId, { failures, until: this.#clock.now() + delay });
       this.#log.warn('token.refresh_failed', { connectionId, providerId: c.providerId, kind: err.kind, failures, retryInMs: Math.round(delay) });
+      this.#activity.record({ type: 'token.refresh_failed', ...this.#who(c), detail: `${err.message}; retrying in ${Math.round(delay / 1000)} s` });
       return this.#fallback(current, delay);
     }
   }
@@ -202,6 +215,7 @@ export class ConnectionService {
     this.#store.connections.upsert({ ...latest, status: 'needs_reauth', updatedAt: this.#clock.now() });
     this.#cache.delete(c.id);
     this.#log.warn('connection.needs_reauth', { connectionId: c.id, providerId: c.providerId, reason });
+    this.#activity.record({ type: 'connection.needs_reauth', ...this.#who(c), detail: reason });
     this.#onNeedsReauth(latest, reason);
   }
 
@@ -209,23 +223,31 @@ export class ConnectionService {
    * Delete connections, revoking upstream first where the provider has an RFC 7009
    * endpoint. Local secrets go regardless of what the provider answers (S27).
    */
-  async remove(connections: ConnectionRecord[]): Promise<void> {
+  async remove(connections: ConnectionRecord[], channel: string): Promise<void> {
     for (const c of connections) {
       const provider = this.#providers.find(c.providerId);
+      let upstream = 'no revocation endpoint known';
       if (provider?.revocationUrl && c.tokenCiphertext) {
+        upstream = 'revoked at the provider';
         try {
           const set = this.read(c);
           const cfg = this.#providers.clientConfig(provider);
           if (set.refreshToken) await this.#oauth.revoke(cfg, set.refreshToken, 'refresh_token');
           else await this.#oauth.revoke(cfg, set.accessToken, 'access_token');
         } catch (err) {
+          upstream = `provider revocation failed (${err instanceof Error ? err.message : String(err)}); local secrets deleted anyway`;
           this.#log.warn('token.revocation_failed', { connectionId: c.id, providerId: c.providerId, error: err instanceof Error ? err.message : String(err) });
         }
       }
+      this.#activity.record({ type: 'connection.revoked', ...this.#who(c), scopes: c.scopes, channel, detail: upstream });
       this.#store.connections.delete(c.id);
       this.#cache.delete(c.id);
       this.#backoff.delete(c.id);
     }
+  }
+
+  #who(c: Connection) {
+    return { keyId: c.keyId, agentId: c.agentId, userId: c.userId, providerId: c.providerId };
   }
 
   forget(connectionId: string): void {

@@ -2,7 +2,9 @@
  * Wires the core services together from ports. Knows nothing of HTTP, SQLite or Electron:
  * compose.ts hands it real adapters, unit tests hand it fakes.
  */
-import { AuthRequests, type ApprovalPolicy } from './auth-requests.ts';
+import { ActivityLog } from './activity.ts';
+import { AuthRequests } from './auth-requests.ts';
+import { Policy } from './policy.ts';
 import { ConnectionService } from './connections.ts';
 import { EventBus } from './events.ts';
 import { GrantService } from './grants.ts';
@@ -11,7 +13,9 @@ import { OAuthFlows } from './oauth-flows.ts';
 import { OwnerSessions } from './owner-sessions.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import { ProviderService, checkEndpointUrl } from './providers.ts';
-import { BadRequest } from './errors.ts';
+import { BadRequest, NotFound } from './errors.ts';
+import { findTemplate } from './templates/catalog.ts';
+import { providerInputFromTemplate } from './templates/instantiate.ts';
 import type { TokenEndpointAuthMethod } from './model.ts';
 import { UpstreamError } from './upstream-error.ts';
 
@@ -29,41 +33,30 @@ export interface CorePorts {
   random?: () => number;
 }
 
-export const APPROVAL_POLICY_SETTING = 'approval_policy';
-
-export function isApprovalPolicy(v: unknown): v is ApprovalPolicy {
-  return v === 'ask' || v === 'auto-owner';
-}
-
 export type Core = ReturnType<typeof createCore>;
 
 export function createCore(ports: CorePorts) {
   const { store, vault, clock, ids, logger, oauth, baseUrl } = ports;
   const events = new EventBus();
-  const keys = new KeyService({ store, vault, clock, ids });
+  const keys = new KeyService({ store, vault, clock, ids, events });
   const keyLabel = (id: string): string => keys.byId(id)?.label ?? 'unknown key';
-  const policy = (): ApprovalPolicy => {
-    const v = store.settings.get(APPROVAL_POLICY_SETTING);
-    return isApprovalPolicy(v) ? v : 'ask';
-  };
+  const policy = new Policy(store);
+  const activity = new ActivityLog({ store, clock, logger });
 
   const providers = new ProviderService({ store, vault, clock, ids, allowInsecureEndpoints: ports.allowInsecureEndpoints ?? false });
   const connections = new ConnectionService({
-    store, vault, clock, ids, oauth, providers, logger,
+    store, vault, clock, ids, oauth, providers, logger, activity,
     ...(ports.random ? { random: ports.random } : {}),
     ...(ports.refreshMarginMs !== undefined ? { refreshMarginMs: ports.refreshMarginMs } : {}),
     onNeedsReauth: (c, reason) => events.emit('connection.needs_reauth', { connectionId: c.id, providerId: c.providerId, userId: c.userId, agentId: c.agentId, reason }),
   });
   const grants = new GrantService({ store, clock, ids });
-  const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, keyLabel });
+  const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, activity, keyLabel });
   const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
   const sessions = new OwnerSessions({ clock, ids });
 
   return {
-    events, keys, providers, connections, grants, requests, flows, sessions, policy,
-    setPolicy(p: ApprovalPolicy): void {
-      store.settings.set(APPROVAL_POLICY_SETTING, p);
-    },
+    events, keys, providers, connections, grants, requests, flows, sessions, policy, activity,
     keyLabel,
     keychainStatus: () => vault.status(),
 
@@ -71,11 +64,13 @@ export function createCore(ports: CorePorts) {
      * DELETE provider: revoke upstream where possible, then drop its connections, grants,
      * requests and flows with it (agent-auth-api.md §4). Open waits are answered `failed`.
      */
-    async deleteProvider(providerId: string): Promise<void> {
+    async deleteProvider(providerId: string): Promise<{ connections: number; grants: number; requests: number }> {
       const provider = providers.get(providerId);
-      await connections.remove(store.connections.listAll().filter((c) => c.providerId === providerId));
+      const doomed = store.connections.listAll().filter((c) => c.providerId === providerId);
+      await connections.remove(doomed, 'provider deleted');
       const pending = requests.listPending().filter((r) => r.providerId === providerId);
       for (const r of pending) requests.fail(r, `The provider '${provider.name}' was deleted in Latchkey.`);
+      const grantCount = store.grants.listAll(clock.now()).filter((g) => g.providerId === providerId).length;
       store.transaction(() => {
         store.grants.deleteForProvider(providerId);
         store.flows.deleteForProvider(providerId);
@@ -83,13 +78,27 @@ export function createCore(ports: CorePorts) {
         store.providers.delete(providerId);
       });
       logger.info('provider.deleted', { providerId });
+      activity.record({ type: 'provider.deleted', providerId, detail: `${doomed.length} connection(s), ${grantCount} grant(s), ${pending.length} pending request(s) removed` });
+      return { connections: doomed.length, grants: grantCount, requests: pending.length };
+    },
+
+    /** A provider from the catalog: only client id/secret (and template variables) needed. */
+    createFromTemplate(input: { templateId: string; providerId?: string | undefined; clientId: string; clientSecret?: string | null | undefined; variables?: Record<string, string> | undefined }) {
+      const template = findTemplate(input.templateId);
+      if (!template) throw new NotFound(`Unknown template '${input.templateId}'. List them with \`npx latchkey providers templates\`.`);
+      return providers.create(providerInputFromTemplate(template, {
+        clientId: input.clientId,
+        ...(input.providerId ? { providerId: input.providerId } : {}),
+        ...(input.clientSecret !== undefined ? { clientSecret: input.clientSecret } : {}),
+        ...(input.variables ? { variables: input.variables } : {}),
+      }));
     },
 
     /** DELETE tokens: every connection of this key for the provider, across agents and users. */
     async revokeTokens(keyId: string, providerId: string): Promise<number> {
       providers.get(providerId);
       const mine = store.connections.listForKey(keyId, providerId);
-      await connections.remove(mine);
+      await connections.remove(mine, 'DELETE tokens');
       logger.info('tokens.revoked', { providerId, count: mine.length });
       return mine.length;
     },
@@ -116,6 +125,27 @@ export function createCore(ports: CorePorts) {
         usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer,
         issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
       });
+    },
+
+    /**
+     * `mcp-discover`: an MCP server URL → a provider (RFC 9728 → RFC 8414 → RFC 7591);
+     * see core/mcp/discover-mcp-provider.ts. Imported lazily so this wiring stays one block.
+     */
+    async discoverMcpProvider(input: { providerId: string; name: string; mcpServerUrl: string; clientId?: string | null | undefined; clientSecret?: string | null | undefined }) {
+      const { discoverMcpProvider } = await import('./mcp/discover-mcp-provider.ts');
+      return discoverMcpProvider({
+        oauth, providers, logger, redirectUri: (id: string) => flows.redirectUri(id),
+        allowInsecureEndpoints: ports.allowInsecureEndpoints ?? false,
+      }, input);
+    },
+
+    connectionsOf(providerId: string) {
+      return store.connections.listAll().filter((c) => c.providerId === providerId);
+    },
+
+    /** Every connection across keys, for the owner. */
+    listConnections() {
+      return store.connections.listAll();
     },
 
     hasToken(keyId: string, providerId: string): boolean {

@@ -42,18 +42,44 @@ export class GrantService {
 
   /** The live grant covering these scopes, preferring durable grants over single-use ones. */
   covering(s: Subject, scopes: ScopeSet): Grant | undefined {
-    const live = this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now())
-      .filter((g) => isSubset(scopes, g.scopes));
+    const live = this.#live(s, 'allow').filter((g) => isSubset(scopes, g.scopes));
     return live.find((g) => g.usesLeft === null) ?? live[0];
   }
 
+  /** A remembered denial covering these scopes: the request is answered `denied` without a prompt. */
+  denying(s: Subject, scopes: ScopeSet): Grant | undefined {
+    return this.#live(s, 'deny').find((g) => isSubset(scopes, g.scopes));
+  }
+
+  #live(s: Subject, effect: Grant['effect']): Grant[] {
+    return this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => g.effect === effect);
+  }
+
+  /** Remember "no" for a while; `once` remembers nothing. */
+  createDenial(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant | null {
+    return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny');
+  }
+
+  /** A fresh "yes" overrides earlier remembered denials for the same subject. */
+  liftDenials(s: Subject): void {
+    for (const d of this.#live(s, 'deny')) this.#store.grants.revoke(d.id, this.#clock.now());
+  }
+
+  byId(id: string): Grant | undefined {
+    return this.#store.grants.byId(id);
+  }
+
   create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant {
+    return this.#insert(s, scopes, duration, via, 'allow');
+  }
+
+  #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect']): Grant {
     const now = this.#clock.now();
     const spec = GRANT_DURATIONS[duration];
     const grant: Grant = {
       id: this.#ids.uuid(), keyId: s.keyId, agentId: s.agentId, userId: s.userId, providerId: s.providerId,
-      scopes, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' ? 1 : null,
-      decidedVia: via, createdAt: now, revokedAt: null,
+      scopes, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' && effect === 'allow' ? 1 : null,
+      decidedVia: via, createdAt: now, revokedAt: null, effect,
     };
     this.#store.grants.insert(grant);
     return grant;

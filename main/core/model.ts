@@ -125,6 +125,8 @@ export interface Grant {
   expiresAt: number | null;
   /** `once` grants allow one release, then are spent. */
   usesLeft: number | null;
+  /** `deny` remembers a denial so a looping agent stops prompting. */
+  effect: 'allow' | 'deny';
   decidedVia: DecisionChannel;
   createdAt: number;
   revokedAt: number | null;
@@ -142,4 +144,46 @@ export interface OAuthFlow {
   redirectUri: string;
   createdAt: number;
   usedAt: number | null;
+}
+
+/** A key Latchkey has never seen, waiting for the owner to adopt it (design.md §4). */
+export interface Pairing {
+  id: string;
+  keyHash: string;
+  /** The first characters of the key, enough to recognise it, never enough to use it. */
+  keyHint: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  attempts: number;
+}
+
+/** One line of the append-only activity log. Never holds a token or secret. */
+export interface ActivityEntry {
+  id?: number;
+  at: number;
+  type: string;
+  keyId: string | null;
+  keyLabel: string | null;
+  agentId: string | null;
+  userId: string | null;
+  providerId: string | null;
+  scopes: readonly string[] | null;
+  authId: string | null;
+  decision: string | null;
+  channel: string | null;
+  detail: string | null;
+  count: number;
+}
+
+export interface ActivityFilter {
+  providerId?: string | undefined;
+  agentId?: string | undefined;
+  keyLabel?: string | undefined;
+  type?: string | undefined;
+  decision?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+  /** Entries with id < before (paging backwards from the newest). */
+  before?: number | undefined;
+  limit: number;
 }

@@ -3,7 +3,7 @@
  * them for real; unit tests pass small in-memory fakes. Core reads time and randomness only
  * through Clock and Ids so every expiry and TTL rule is testable without sleeping.
  */
-import type { ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Provider, TokenSet } from './model.ts';
+import type { ActivityEntry, ActivityFilter, ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Pairing, Provider, TokenSet } from './model.ts';
 import type { ScopeSet } from './scopes.ts';
 import type { ProviderQuirks } from './templates/template.ts';
 
@@ -81,6 +81,8 @@ export interface Store {
     get(authId: string): AuthRequestRecord | undefined;
     byStartToken(token: string): AuthRequestRecord | undefined;
     findPending(dedupeKey: string, now: number): AuthRequestRecord | undefined;
+    /** The newest request with this dedupe key, whatever its status. */
+    findLatest(dedupeKey: string): AuthRequestRecord | undefined;
     listPending(now: number): AuthRequestRecord[];
     insert(r: AuthRequestRecord): void;
     update(r: AuthRequestRecord): void;
@@ -91,6 +93,7 @@ export interface Store {
   grants: {
     listLive(keyId: string, providerId: string, userId: string, agentId: string | null, now: number): Grant[];
     listAll(now: number): Grant[];
+    byId(id: string): Grant | undefined;
     insert(g: Grant): void;
     spend(id: string): void;
     revoke(id: string, at: number): void;
@@ -106,6 +109,18 @@ export interface Store {
   settings: {
     get(key: string): string | undefined;
     set(key: string, value: string): void;
+  };
+  pairings: {
+    list(): Pairing[];
+    byHash(hash: string): Pairing | undefined;
+    byId(id: string): Pairing | undefined;
+    upsert(p: Pairing): void;
+    delete(id: string): void;
+  };
+  activity: {
+    append(entries: readonly ActivityEntry[]): void;
+    query(filter: ActivityFilter): ActivityEntry[];
+    prune(before: number): number;
   };
 }
 
@@ -155,6 +170,31 @@ export interface OAuthClient {
   exchangeCode(cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams; expectedState: string; redirectUri: string; codeVerifier: string | null }): Promise<TokenResponse>;
   refresh(cfg: OAuthClientConfig, refreshToken: string, scopes: ScopeSet): Promise<TokenResponse>;
   revoke(cfg: OAuthClientConfig, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
+  /**
+   * MCP discovery (core/mcp): locate and fetch an MCP server's RFC 9728 protected-resource
+   * metadata — the `resource_metadata` of the 401 challenge an unauthenticated request
+   * gets, else the well-known URLs. Returns the raw document; core validates it.
+   * Optional so that fakes of providers that never meet MCP need not implement it.
+   */
+  fetchProtectedResourceMetadata?(serverUrl: string): Promise<ProtectedResourceMetadataDocument>;
+  /** RFC 7591 §3.1 registration; returns the raw response body (§3.2.1) for core to read. */
+  registerClient?(registrationEndpoint: string, metadata: ClientRegistrationRequest): Promise<unknown>;
+}
+
+/** A protected-resource metadata document as fetched, and the URL it came from. */
+export interface ProtectedResourceMetadataDocument {
+  url: string;
+  document: unknown;
+}
+
+/** The RFC 7591 §2 client metadata Latchkey registers with. */
+export interface ClientRegistrationRequest {
+  client_name: string;
+  redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: 'none';
+  application_type: 'native';
 }
 
 export type { TokenSet };

@@ -18,6 +18,7 @@ export interface AppOptions {
   port: () => number;
   logger: Logger;
   envBlock: () => string;
+  now: () => number;
 }
 
 /** S14/S15: no caching, no framing, no referrer, scripts only from ourselves. */
@@ -70,7 +71,7 @@ export function createApp(core: Core, options: AppOptions): Express {
     app.use(prefix, notFromBrowser, requireJson, json, sdkRoutes(core));
   }
 
-  app.use(ownerRoutes(core, { baseUrl, origins: currentOrigins, envBlock: options.envBlock }));
+  app.use(ownerRoutes(core, { baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now }));
 
   app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(options.logger));

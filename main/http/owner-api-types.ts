@@ -1,11 +1,43 @@
-/** Shapes of the owner API (/ui/api), shared by the server, the CLI and tests via `import type`. */
+/**
+ * The owner API (/ui/api) contract: paths, bodies and answers, shared with `import type` by
+ * the server (main/http/owner-routes.ts), the CLI, the renderer and the tests.
+ * snake_case like the Agent Auth API; times are ISO-8601 UTC strings.
+ *
+ * Auth: the owner session cookie (from a one-time login link) plus, on every state change,
+ * the `x-csrf-token` header with the session's token and a same-origin request; or the CLI's
+ * control secret in `x-latchkey-control`. Errors are `{detail}` with a sentence.
+ */
+import type { EventName, BrokerEvents } from '../core/events.ts';
+import type { TemplateSummary } from '../core/templates/instantiate.ts';
+
+export type GrantDurationWire = 'once' | '1h' | '8h' | '30d' | 'forever';
+export type DenyDurationWire = 'once' | '1h' | '8h' | '30d' | 'forever';
+export type ApprovalModeWire = 'ask' | 'auto-owner';
+
+export interface SessionView {
+  via: 'session' | 'control';
+  csrf_token: string | null;
+  version: string;
+  url: string;
+  port: number;
+  policy: ApprovalModeWire;
+  keychain: { ok: boolean; backend: string; reason: string | null };
+  env_block: string;
+}
+
+/** GET /connections/:id/reconnect and POST /providers/... answers that hand the owner a consent link. */
+export interface ConsentLinkResponse { consent_url: string }
+
 export interface PendingRequestView {
   auth_id: string;
   provider_id: string;
+  provider_name: string;
   key_label: string;
   agent_id: string | null;
   user_id: string;
   scopes: string[];
+  /** Human descriptions of the scopes where the provider's template knows them. */
+  scope_descriptions: Record<string, string>;
   approved: boolean;
   needs_consent: boolean;
   created_at: string;
@@ -13,13 +45,144 @@ export interface PendingRequestView {
   start_url: string;
 }
 
+/** POST /requests/:auth_id/approve */
+export interface ApproveBody { duration?: GrantDurationWire }
 export interface ApproveResponse {
   auth_id: string;
   status: string;
   /** Single-use link for the provider consent, when one is still needed. */
   consent_url: string | null;
 }
+/** POST /requests/:auth_id/deny — `remember` keeps denying identical requests for a while. */
+export interface DenyBody { remember?: DenyDurationWire }
 
-export interface LoginLinkResponse {
-  url: string;
+export interface LoginLinkResponse { url: string }
+
+export interface ProviderView {
+  provider_id: string;
+  name: string;
+  client_id: string;
+  auth_url: string;
+  token_url: string;
+  revocation_url: string | null;
+  uses_pkce: boolean;
+  token_endpoint_auth_method: string;
+  authorization_params: Record<string, string>;
+  template_id: string | null;
+  issuer: string | null;
+  has_client_secret: boolean;
+  redirect_uri: string;
+  connection_count: number;
+  created_at: string;
+  updated_at: string;
 }
+
+/** POST /providers — one of three shapes. */
+export type CreateProviderBody =
+  | { kind: 'template'; template_id: string; provider_id?: string; client_id: string; client_secret?: string | null; variables?: Record<string, string> }
+  | { kind: 'issuer'; provider_id: string; name: string; issuer: string; client_id: string; client_secret?: string | null }
+  | { kind: 'generic'; provider_id: string; name: string; client_id: string; client_secret?: string | null; auth_url: string; token_url: string; revocation_url?: string | null; uses_pkce?: boolean; token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post'; authorization_params?: Record<string, string> };
+
+export interface UpdateProviderBody {
+  name?: string;
+  client_id?: string;
+  client_secret?: string | null;
+  auth_url?: string;
+  token_url?: string;
+  revocation_url?: string | null;
+  uses_pkce?: boolean;
+  authorization_params?: Record<string, string>;
+}
+
+/** DELETE /providers/:id answer: what was removed with it. */
+export interface DeleteProviderResponse { provider_id: string; connections_removed: number; grants_removed: number; requests_removed: number }
+
+/** GET /templates: the provider catalog, as listed for the UI and `latchkey providers templates --json`. */
+export type TemplateView = TemplateSummary;
+
+export type ConnectionStatusWire = 'ok' | 'refreshing' | 'needs_reauth' | 'expired';
+
+export interface ConnectionView {
+  id: string;
+  provider_id: string;
+  provider_name: string;
+  key_label: string;
+  user_id: string;
+  agent_id: string | null;
+  scopes: string[];
+  status: ConnectionStatusWire;
+  expires_at: string | null;
+  last_refresh_at: string | null;
+  next_refresh_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GrantView {
+  id: string;
+  key_label: string;
+  agent_id: string | null;
+  user_id: string;
+  provider_id: string;
+  scopes: string[];
+  expires_at: string | null;
+  single_use: boolean;
+  decided_via: string;
+  created_at: string;
+}
+
+export interface KeyView {
+  id: string;
+  label: string;
+  role: 'owner' | 'agent';
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** POST /keys → the key itself is in this answer only. */
+export interface CreateKeyBody { label: string; role?: 'owner' | 'agent' }
+export interface CreateKeyResponse { key: string; record: KeyView }
+
+export interface PairingView {
+  id: string;
+  key_hint: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  attempts: number;
+}
+export interface AcceptPairingBody { label: string; role?: 'owner' | 'agent' }
+
+export interface ActivityEntryView {
+  id: number;
+  at: string;
+  type: string;
+  key_label: string | null;
+  agent_id: string | null;
+  user_id: string | null;
+  provider_id: string | null;
+  scopes: string[] | null;
+  auth_id: string | null;
+  decision: string | null;
+  channel: string | null;
+  detail: string | null;
+  /** Repeated identical token releases within a minute are one entry with a count. */
+  count: number;
+}
+
+/** GET /activity?provider=&agent=&key=&type=&decision=&since=&until=&limit=&before= */
+export interface ActivityPage { entries: ActivityEntryView[]; next_before: number | null }
+
+export interface TrustRuleWire { agent_id: string; provider_id: string; scopes: string[] }
+
+export interface SettingsView {
+  approval_mode: ApprovalModeWire;
+  /** Per-provider override of the approval mode ("always ask for Google"). */
+  provider_modes: Record<string, ApprovalModeWire>;
+  /** "Trust agent X for GitHub read scopes": approved without asking, for any key. */
+  trust_rules: TrustRuleWire[];
+  activity_retention_days: number;
+}
+export type UpdateSettingsBody = Partial<SettingsView>;
+
+/** One Server-Sent Event from GET /events: `event: <name>` + `data: <json>`. */
+export type OwnerEvent = { [E in EventName]: { name: E; data: BrokerEvents[E] } }[EventName];

@@ -118,7 +118,7 @@ describe('authenticate and decisions', () => {
 
   test('auto-owner policy: the owner key skips the question, agent keys do not', async () => {
     const h = coreHarness(() => issue());
-    h.core.setPolicy('auto-owner');
+    h.core.policy.update({ mode: 'auto-owner' });
     const key = owner(h.core);
     const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['x'] });
     const r = h.core.requests.get(a.authId!)!;

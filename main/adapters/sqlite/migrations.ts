@@ -110,4 +110,36 @@ export const MIGRATIONS: readonly string[] = [
   /* 2: providers made from catalog templates keep their template id (quirks apply) */ `
   ALTER TABLE providers ADD COLUMN template_id TEXT;
   `,
+  /* 3: remembered denials, key pairing, the activity log */ `
+  ALTER TABLE grants ADD COLUMN effect TEXT NOT NULL DEFAULT 'allow' CHECK (effect IN ('allow', 'deny'));
+
+  CREATE TABLE pairings (
+    id TEXT PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    key_hint TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    key_id TEXT,
+    key_label TEXT,
+    agent_id TEXT,
+    user_id TEXT,
+    provider_id TEXT,
+    scopes TEXT,
+    auth_id TEXT,
+    decision TEXT,
+    channel TEXT,
+    detail TEXT,
+    count INTEGER NOT NULL DEFAULT 1
+  ) STRICT;
+  CREATE INDEX activity_at ON activity (at);
+  -- Append-only: entries are never edited; only retention removes old ones.
+  CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+  `,
 ];

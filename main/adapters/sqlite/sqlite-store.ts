@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ApiKey, Grant, OAuthFlow } from '../../core/model.ts';
+import type { ActivityEntry, ActivityFilter, ApiKey, Grant, OAuthFlow, Pairing } from '../../core/model.ts';
 import type { AuthRequestRecord, ConnectionRecord, ProviderRecord, Store } from '../../core/ports.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -84,6 +84,19 @@ function grantFromRow(r: Row): Grant {
     id: str(r.id), keyId: str(r.key_id), agentId: strOrNull(r.agent_id), userId: str(r.user_id), providerId: str(r.provider_id),
     scopes: json(r.scopes), expiresAt: numOrNull(r.expires_at), usesLeft: numOrNull(r.uses_left),
     decidedVia: str(r.decided_via) as Grant['decidedVia'], createdAt: num(r.created_at), revokedAt: numOrNull(r.revoked_at),
+    effect: str(r.effect) as Grant['effect'],
+  };
+}
+
+function pairingFromRow(r: Row): Pairing {
+  return { id: str(r.id), keyHash: str(r.key_hash), keyHint: str(r.key_hint), firstSeenAt: num(r.first_seen_at), lastSeenAt: num(r.last_seen_at), attempts: num(r.attempts) };
+}
+
+function activityFromRow(r: Row): ActivityEntry {
+  return {
+    id: num(r.id), at: num(r.at), type: str(r.type), keyId: strOrNull(r.key_id), keyLabel: strOrNull(r.key_label), agentId: strOrNull(r.agent_id),
+    userId: strOrNull(r.user_id), providerId: strOrNull(r.provider_id), scopes: r.scopes === null ? null : json(r.scopes), authId: strOrNull(r.auth_id),
+    decision: strOrNull(r.decision), channel: strOrNull(r.channel), detail: strOrNull(r.detail), count: num(r.count),
   };
 }
 
@@ -147,7 +160,8 @@ export function openSqliteStore(path: string): SqliteStore {
     connDelete: db.prepare('DELETE FROM connections WHERE id = ?'),
     reqGet: q<[string]>('SELECT * FROM auth_requests WHERE auth_id = ?'),
     reqByStart: q<[string]>('SELECT * FROM auth_requests WHERE start_token = ?'),
-    reqFindPending: q<[string, number]>("SELECT * FROM auth_requests WHERE dedupe_key = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1"),
+    reqFindPending: q<[string, number]>("SELECT * FROM auth_requests WHERE dedupe_key = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1"),
+    reqFindLatest: q<[string]>('SELECT * FROM auth_requests WHERE dedupe_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     reqListPending: q<[number]>("SELECT * FROM auth_requests WHERE status = 'pending' AND expires_at > ? ORDER BY created_at"),
     reqInsert: db.prepare(`INSERT INTO auth_requests (${cols(sampleRequest)}) VALUES (${vals(sampleRequest)})`),
     reqUpdate: db.prepare(`UPDATE auth_requests SET ${sets(sampleRequest, 'auth_id')} WHERE auth_id = @auth_id`),
@@ -156,8 +170,18 @@ export function openSqliteStore(path: string): SqliteStore {
     grantLive: q<[string, string, string, string | null, number]>(`SELECT * FROM grants WHERE key_id = ? AND provider_id = ? AND user_id = ? AND agent_id IS ?
       AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND (uses_left IS NULL OR uses_left > 0) ORDER BY created_at`),
     grantAll: q<[number]>('SELECT * FROM grants WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND (uses_left IS NULL OR uses_left > 0) ORDER BY created_at'),
-    grantInsert: db.prepare(`INSERT INTO grants (id, key_id, agent_id, user_id, provider_id, scopes, expires_at, uses_left, decided_via, created_at, revoked_at)
-      VALUES (@id, @keyId, @agentId, @userId, @providerId, @scopes, @expiresAt, @usesLeft, @decidedVia, @createdAt, @revokedAt)`),
+    grantInsert: db.prepare(`INSERT INTO grants (id, key_id, agent_id, user_id, provider_id, scopes, expires_at, uses_left, decided_via, created_at, revoked_at, effect)
+      VALUES (@id, @keyId, @agentId, @userId, @providerId, @scopes, @expiresAt, @usesLeft, @decidedVia, @createdAt, @revokedAt, @effect)`),
+    grantById: q<[string]>('SELECT * FROM grants WHERE id = ?'),
+    pairingList: q<[]>('SELECT * FROM pairings ORDER BY last_seen_at DESC'),
+    pairingByHash: q<[string]>('SELECT * FROM pairings WHERE key_hash = ?'),
+    pairingById: q<[string]>('SELECT * FROM pairings WHERE id = ?'),
+    pairingUpsert: db.prepare(`INSERT INTO pairings (id, key_hash, key_hint, first_seen_at, last_seen_at, attempts) VALUES (@id, @keyHash, @keyHint, @firstSeenAt, @lastSeenAt, @attempts)
+      ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at, attempts = excluded.attempts`),
+    pairingDelete: db.prepare('DELETE FROM pairings WHERE id = ?'),
+    activityInsert: db.prepare(`INSERT INTO activity (at, type, key_id, key_label, agent_id, user_id, provider_id, scopes, auth_id, decision, channel, detail, count)
+      VALUES (@at, @type, @keyId, @keyLabel, @agentId, @userId, @providerId, @scopes, @authId, @decision, @channel, @detail, @count)`),
+    activityPrune: db.prepare('DELETE FROM activity WHERE at < ?'),
     grantSpend: db.prepare('UPDATE grants SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0'),
     grantRevoke: db.prepare('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     grantDeleteProvider: db.prepare('DELETE FROM grants WHERE provider_id = ?'),
@@ -205,6 +229,7 @@ export function openSqliteStore(path: string): SqliteStore {
       get: (id) => first(st.reqGet.get(id), requestFromRow),
       byStartToken: (t) => first(st.reqByStart.get(t), requestFromRow),
       findPending: (k, now) => first(st.reqFindPending.get(k, now), requestFromRow),
+      findLatest: (k) => first(st.reqFindLatest.get(k), requestFromRow),
       listPending: (now) => st.reqListPending.all(now).map(requestFromRow),
       insert: (r) => { st.reqInsert.run(requestParams(r)); },
       update: (r) => { st.reqUpdate.run(requestParams(r)); },
@@ -214,10 +239,27 @@ export function openSqliteStore(path: string): SqliteStore {
     grants: {
       listLive: (k, p, u, a, now) => st.grantLive.all(k, p, u, a, now).map(grantFromRow),
       listAll: (now) => st.grantAll.all(now).map(grantFromRow),
+      byId: (id) => first(st.grantById.get(id), grantFromRow),
       insert: (g) => { st.grantInsert.run({ ...g, scopes: JSON.stringify(g.scopes) }); },
       spend: (id) => { st.grantSpend.run(id); },
       revoke: (id, at) => { st.grantRevoke.run(at, id); },
       deleteForProvider: (p) => { st.grantDeleteProvider.run(p); },
+    },
+    pairings: {
+      list: () => st.pairingList.all().map(pairingFromRow),
+      byHash: (h) => first(st.pairingByHash.get(h), pairingFromRow),
+      byId: (id) => first(st.pairingById.get(id), pairingFromRow),
+      upsert: (pairing) => { st.pairingUpsert.run(pairing); },
+      delete: (id) => { st.pairingDelete.run(id); },
+    },
+    activity: {
+      append: (entries) => {
+        db.transaction(() => {
+          for (const e of entries) st.activityInsert.run({ ...e, scopes: e.scopes === null ? null : JSON.stringify(e.scopes) });
+        })();
+      },
+      query: (f) => queryActivity(db, f),
+      prune: (before) => st.activityPrune.run(before).changes,
     },
     flows: {
       get: (h) => first(st.flowGet.get(h), flowFromRow),
@@ -240,4 +282,25 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+}
+
+/** Filtered, newest-first page of the activity log; filters are bound parameters, never spliced. */
+function queryActivity(db: Database.Database, f: ActivityFilter): ActivityEntry[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: Math.min(Math.max(f.limit, 1), 1000) };
+  const add = (sql: string, name: string, value: unknown): void => {
+    if (value === undefined) return;
+    where.push(sql);
+    params[name] = value;
+  };
+  add('provider_id = @providerId', 'providerId', f.providerId);
+  add('agent_id = @agentId', 'agentId', f.agentId);
+  add('key_label = @keyLabel', 'keyLabel', f.keyLabel);
+  add('type = @type', 'type', f.type);
+  add('decision = @decision', 'decision', f.decision);
+  add('at >= @since', 'since', f.since);
+  add('at <= @until', 'until', f.until);
+  add('id < @before', 'before', f.before);
+  const sql = `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+  return db.prepare<[Record<string, unknown>], Row>(sql).all(params).map(activityFromRow);
 }

@@ -23,7 +23,8 @@ export async function approvalsApprove(client: OwnerClient, out: Out, authId: st
   out.line(res.consent_url);
 }
 
-export async function approvalsDeny(client: OwnerClient, out: Out, authId: string): Promise<void> {
-  await client.call('POST', `/ui/api/requests/${encodeURIComponent(authId)}/deny`, {});
-  out.line(`Denied ${authId}.`);
+export async function approvalsDeny(client: OwnerClient, out: Out, authId: string, remember: string): Promise<void> {
+  if (!isGrantDuration(remember)) throw new CliError(`--remember must be one of once, 1h, 8h, 30d, forever (got '${remember}').`);
+  await client.call('POST', `/ui/api/requests/${encodeURIComponent(authId)}/deny`, { remember });
+  out.line(remember === 'once' ? `Denied ${authId}.` : `Denied ${authId}; identical requests are denied without asking for ${remember}.`);
 }

@@ -19,7 +19,7 @@ export function banner(b: Broker, logFile: string, headlessReason?: string): str
     `  Broker:    ${b.url}   (listening on 127.0.0.1 only)`,
     `  Home:      ${b.home}`,
     `  Keychain:  ${b.keychain.ok ? `${b.keychain.backend} — secrets are sealed` : `UNAVAILABLE (${b.keychain.backend}): ${b.keychain.reason}`}`,
-    `  Approval:  ${b.core.policy()}${b.core.policy() === 'auto-owner' ? ' (the owner key skips approval questions)' : ' (you approve each new agent request)'}`,
+    `  Approval:  ${b.core.policy.get().mode}${b.core.policy.get().mode === 'auto-owner' ? ' (the owner key skips approval questions)' : ' (you approve each new agent request)'}`,
     `  Log:       ${logFile}`,
     '',
     `Sign in to the Latchkey page (one-time link, valid 10 minutes):`,

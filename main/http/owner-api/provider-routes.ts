@@ -1,0 +1,66 @@
+/** Providers for the window: create from a template, an issuer URL, or by hand; edit; delete. */
+import { Router } from 'express';
+import type { Core } from '../../core/core.ts';
+import type { Provider } from '../../core/model.ts';
+import { TEMPLATES } from '../../core/templates/catalog.ts';
+import { templateSummary } from '../../core/templates/instantiate.ts';
+import type { DeleteProviderResponse, TemplateView } from '../owner-api-types.ts';
+import { parse } from '../schemas.ts';
+import { createProviderBody, updateProviderBody } from './schemas.ts';
+import { providerView } from './views.ts';
+
+export function providerRoutes(core: Core): Router {
+  const r = Router();
+
+  r.get('/templates', (_req, res) => {
+    const body: TemplateView[] = TEMPLATES.map(templateSummary);
+    res.json(body);
+  });
+
+  r.get('/providers', (_req, res) => {
+    res.json(core.providers.list().map((p) => providerView(core, p)));
+  });
+
+  r.post('/providers', async (req, res) => {
+    const b = parse(createProviderBody, req.body, 'body');
+    let created: Provider;
+    if (b.kind === 'template') {
+      created = core.createFromTemplate({ templateId: b.template_id, providerId: b.provider_id, clientId: b.client_id, clientSecret: b.client_secret, variables: b.variables });
+    } else if (b.kind === 'issuer') {
+      created = await core.discoverProvider({ providerId: b.provider_id, name: b.name, issuer: b.issuer, clientId: b.client_id, clientSecret: b.client_secret });
+    } else {
+      created = core.providers.create({
+        providerId: b.provider_id, name: b.name, clientId: b.client_id, clientSecret: b.client_secret, authUrl: b.auth_url,
+        tokenUrl: b.token_url, revocationUrl: b.revocation_url, usesPkce: b.uses_pkce,
+        tokenEndpointAuthMethod: b.token_endpoint_auth_method ?? (b.client_secret ? 'client_secret_post' : 'none'),
+        authorizationParams: b.authorization_params,
+      });
+    }
+    core.activity.record({ type: 'provider.created', providerId: created.providerId, detail: b.kind === 'template' ? `from template ${b.template_id}` : b.kind });
+    res.json(providerView(core, created));
+  });
+
+  r.patch('/providers/:providerId', (req, res) => {
+    const b = parse(updateProviderBody, req.body ?? {}, 'body');
+    const updated = core.providers.update(req.params.providerId, {
+      ...(b.name !== undefined ? { name: b.name } : {}),
+      ...(b.client_id !== undefined ? { clientId: b.client_id } : {}),
+      ...(b.client_secret !== undefined ? { clientSecret: b.client_secret } : {}),
+      ...(b.auth_url !== undefined ? { authUrl: b.auth_url } : {}),
+      ...(b.token_url !== undefined ? { tokenUrl: b.token_url } : {}),
+      ...(b.revocation_url !== undefined ? { revocationUrl: b.revocation_url } : {}),
+      ...(b.uses_pkce !== undefined ? { usesPkce: b.uses_pkce } : {}),
+      ...(b.authorization_params !== undefined ? { authorizationParams: b.authorization_params } : {}),
+    });
+    core.activity.record({ type: 'provider.updated', providerId: updated.providerId });
+    res.json(providerView(core, updated));
+  });
+
+  r.delete('/providers/:providerId', async (req, res) => {
+    const removed = await core.deleteProvider(req.params.providerId);
+    const body: DeleteProviderResponse = { provider_id: req.params.providerId, connections_removed: removed.connections, grants_removed: removed.grants, requests_removed: removed.requests };
+    res.json(body);
+  });
+
+  return r;
+}

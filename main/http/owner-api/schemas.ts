@@ -1,0 +1,42 @@
+/** Owner API request bodies, parsed with zod into the shapes of owner-api-types.ts. */
+import { z } from 'zod';
+
+const str = z.string().max(2048);
+const durations = z.enum(['once', '1h', '8h', '30d', 'forever']);
+const mode = z.enum(['ask', 'auto-owner']);
+const role = z.enum(['owner', 'agent']);
+const stringMap = z.record(z.string().max(256), z.string().max(2048));
+
+export const approveBody = z.object({ duration: durations.default('1h') });
+export const denyBody = z.object({ remember: durations.default('once') });
+
+export const createProviderBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('template'), template_id: str.min(1), provider_id: str.optional(), client_id: str.min(1), client_secret: str.nullish(), variables: stringMap.optional() }),
+  z.object({ kind: z.literal('issuer'), provider_id: str.min(1), name: str.min(1), issuer: str.min(1), client_id: str.min(1), client_secret: str.nullish() }),
+  z.object({
+    kind: z.literal('generic'), provider_id: str.min(1), name: str.min(1), client_id: str.min(1), client_secret: str.nullish(),
+    auth_url: str.min(1), token_url: str.min(1), revocation_url: str.nullish(), uses_pkce: z.boolean().optional(),
+    token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).optional(), authorization_params: stringMap.optional(),
+  }),
+]);
+
+export const updateProviderBody = z.object({
+  name: str.min(1).optional(), client_id: str.min(1).optional(), client_secret: str.nullish(), auth_url: str.min(1).optional(),
+  token_url: str.min(1).optional(), revocation_url: str.nullish(), uses_pkce: z.boolean().optional(), authorization_params: stringMap.optional(),
+});
+
+export const createKeyBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
+export const acceptPairingBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
+
+export const updateSettingsBody = z.object({
+  approval_mode: mode.optional(),
+  provider_modes: z.record(z.string().max(64), mode).optional(),
+  trust_rules: z.array(z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) })).max(200).optional(),
+  activity_retention_days: z.number().int().min(1).max(3650).optional(),
+});
+
+export const activityQuery = z.object({
+  provider: str.optional(), agent: str.optional(), key: str.optional(), type: str.optional(), decision: str.optional(),
+  since: str.optional(), until: str.optional(), before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
