@@ -33,11 +33,11 @@ export class HttpBrowser {
   }
 
   /** One request, no redirect following. */
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.#cookieHeader(url);
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
+    let body: string | undefined = init.body;
     if (init.form) {
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
