@@ -122,6 +122,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   writeRuntime(options.home, { pid: process.pid, port, url: baseUrl(), control: core.sessions.controlSecret, startedAt: new Date().toISOString() });
 
   const sweep = setInterval(() => {
+    void core.sweep.runOnce();
     try {
       core.requests.prune();
       store.flows.prune(clock.now() - FLOW_TTL_MS * 6);

@@ -13,10 +13,13 @@ import type { Connection, TokenSet } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { type ScopeSet, parseGrantedScope } from './scopes.ts';
+import { quirksFor } from './templates/quirks.ts';
 import { parseTokenSet, serializeTokenSet, tokenSetFromResponse } from './token-sets.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+/** Templates may tune the margin, up to this. */
+export const MAX_REFRESH_MARGIN_MS = 60 * 60_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 5 * 60_000;
 
@@ -134,7 +137,7 @@ export class ConnectionService {
   async fresh(c: ConnectionRecord): Promise<TokenSet> {
     if (c.status === 'needs_reauth') throw new NeedsReauth(c.id);
     const set = this.read(c);
-    if (!this.#nearExpiry(set)) return set;
+    if (!this.#nearExpiry(set, c.providerId)) return set;
     if (!set.refreshToken) {
       if (set.expiresAt !== null && set.expiresAt <= this.#clock.now()) {
         this.#markNeedsReauth(c, 'access token expired and the provider gave no refresh token');
@@ -166,7 +169,7 @@ export class ConnectionService {
     const c = this.#store.connections.byId(connectionId);
     if (!c || c.status === 'needs_reauth') throw new NeedsReauth(connectionId);
     const current = this.read(c);
-    if (!force && !this.#nearExpiry(current)) return current;
+    if (!force && !this.#nearExpiry(current, c.providerId)) return current;
     if (!current.refreshToken) return current;
     const now = this.#clock.now();
     const backoff = this.#backoff.get(connectionId);
@@ -206,8 +209,14 @@ export class ConnectionService {
     throw new Unavailable('The provider could not refresh the expired token just now (it is down or slow). Latchkey will retry; try again shortly.', 'refresh_unavailable', retryInMs / 1000);
   }
 
-  #nearExpiry(set: TokenSet): boolean {
-    return set.expiresAt !== null && set.expiresAt - this.#clock.now() <= this.refreshMarginMs;
+  #nearExpiry(set: TokenSet, providerId?: string): boolean {
+    if (set.expiresAt === null) return false;
+    const left = set.expiresAt - this.#clock.now();
+    // Far from expiry under any margin: decided without looking the provider up (hot path).
+    if (left > MAX_REFRESH_MARGIN_MS) return false;
+    const provider = providerId === undefined ? undefined : this.#providers.find(providerId);
+    const margin = (provider && quirksFor(provider).refreshMarginMs) ?? this.refreshMarginMs;
+    return left <= Math.min(margin, MAX_REFRESH_MARGIN_MS);
   }
 
   #markNeedsReauth(c: ConnectionRecord, reason: string): void {

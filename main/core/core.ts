@@ -13,6 +13,7 @@ import { OAuthFlows } from './oauth-flows.ts';
 import { OwnerSessions } from './owner-sessions.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import { ProviderService, checkEndpointUrl } from './providers.ts';
+import { RefreshSweep } from './refresh-sweep.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import { findTemplate } from './templates/catalog.ts';
 import { providerInputFromTemplate } from './templates/instantiate.ts';
@@ -54,9 +55,10 @@ export function createCore(ports: CorePorts) {
   const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, activity, keyLabel });
   const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
   const sessions = new OwnerSessions({ clock, ids });
+  const sweep = new RefreshSweep({ store, clock, connections, logger });
 
   return {
-    events, keys, providers, connections, grants, requests, flows, sessions, policy, activity,
+    events, keys, providers, connections, grants, requests, flows, sessions, policy, activity, sweep,
     keyLabel,
     keychainStatus: () => vault.status(),
 
