@@ -90,8 +90,7 @@ export class AuthRequests {
     const scopes = normalizeScopes(input.scopes);
     const conn = this.#connections.find(subject);
     // policy.ts documents the precedence: denial, grant, trust rule, auto-owner mode, ask.
-    const denial = this.#grants.denying(subject, scopes);
-    const grant = denial ? undefined : this.#grants.covering(subject, scopes);
+    const { denial, grant } = this.#grants.decisionFor(subject, scopes);
     const byPolicy = denial || grant ? null : this.#policy.allowsWithoutAsking(key, subject.providerId, subject.agentId, scopes);
     const approved = !denial && (grant !== undefined || byPolicy !== null);
 

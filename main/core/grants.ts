@@ -40,15 +40,17 @@ export class GrantService {
     this.#ids = deps.ids;
   }
 
-  /** The live grant covering these scopes, preferring durable grants over single-use ones. */
-  covering(s: Subject, scopes: ScopeSet): Grant | undefined {
-    const live = this.#live(s, 'allow').filter((g) => isSubset(scopes, g.scopes));
-    return live.find((g) => g.usesLeft === null) ?? live[0];
-  }
-
-  /** A remembered denial covering these scopes: the request is answered `denied` without a prompt. */
-  denying(s: Subject, scopes: ScopeSet): Grant | undefined {
-    return this.#live(s, 'deny').find((g) => isSubset(scopes, g.scopes));
+  /**
+   * What the owner has already said about this request, in one read: a remembered denial
+   * covering it (answered `denied` without a prompt), else the live grant covering it,
+   * preferring durable grants over single-use ones.
+   */
+  decisionFor(s: Subject, scopes: ScopeSet): { denial: Grant | undefined; grant: Grant | undefined } {
+    const live = this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => isSubset(scopes, g.scopes));
+    const denial = live.find((g) => g.effect === 'deny');
+    if (denial) return { denial, grant: undefined };
+    const allows = live.filter((g) => g.effect === 'allow');
+    return { denial: undefined, grant: allows.find((g) => g.usesLeft === null) ?? allows[0] };
   }
 
   #live(s: Subject, effect: Grant['effect']): Grant[] {
