@@ -28,7 +28,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/shell/**/*.ts'],
+    // The Electron shell and its preload script are the only places electron may be imported.
+    files: ['main/shell/**/*.ts', 'preload/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

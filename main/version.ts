@@ -1,4 +1,9 @@
 /** Latchkey's version, from package.json (read once). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// From main/version.ts (sources) package.json is one level up; from dist/main/version.js
+// (the build, and app.asar) it is two.
+const file = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u));
+if (!file) throw new Error('Latchkey cannot find its package.json next to its code.');
+
+export const VERSION: string = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;

@@ -8,7 +8,6 @@
  * modules or other files of ours, so this file stands alone and shares only types.
  */
 // Preload is the renderer half of the shell; like main/shell it must use electron.
-// eslint-disable-next-line no-restricted-imports
 import type { ContextBridge, IpcRenderer } from 'electron';
 import type { BridgeKey, IpcChannel, IpcContract, LatchkeyBridge } from './bridge-types.ts';
 

@@ -5,7 +5,7 @@
  * runs under Node without an Electron binary.
  */
 import type { IpcChannel, IpcContract } from '../../preload/bridge-types.ts';
-import type { MenuModel } from './tray-menu-model.ts';
+import type { MenuModel, TrayAction } from './tray-menu-model.ts';
 import type { WindowOptions } from './window-options.ts';
 
 export interface Preventable {
@@ -36,7 +36,8 @@ export interface TraySurface {
   setToolTip(text: string): void;
   /** macOS menu-bar text next to the icon. */
   setTitle(text: string): void;
-  setMenu(menu: MenuModel): void;
+  /** Replaces the context menu; choosing an item calls `onSelect` with its action. */
+  setMenu(menu: MenuModel, onSelect: (action: TrayAction) => void): void;
   destroy(): void;
 }
 
