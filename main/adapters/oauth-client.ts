@@ -10,6 +10,7 @@ import type { Provider } from '../core/model.ts';
 import type { OAuthClient, OAuthClientConfig, ServerMetadata, TokenResponse } from '../core/ports.ts';
 import { UpstreamError } from '../core/upstream-error.ts';
 import { withTokenQuirks } from './token-quirks.ts';
+import { createMcpDiscoveryClient } from './mcp-discovery-client.ts';
 
 /** The SDK gives non-wait calls 5 s; leave room for our own work around the provider call. */
 export const PROVIDER_TIMEOUT_MS = 3_500;
@@ -97,8 +98,12 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
   };
 
   const asTokenResponse = (r: oauth.TokenEndpointResponse): TokenResponse => ({ ...r }) as TokenResponse;
+  /** RFC 8707 §2.2: an MCP provider's token requests (code and refresh) name the resource too. */
+  const resourceParam = (cfg: OAuthClientConfig): Record<string, string> => (cfg.provider.mcpServerUrl ? { resource: cfg.provider.mcpServerUrl } : {});
 
   return {
+    ...createMcpDiscoveryClient({ fetch: baseFetch, timeoutMs, allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
+
     async discover(issuer) {
       const issuerUrl = new URL(issuer);
       const insecure = isInsecureAllowed(issuer, options.allowInsecureEndpoints ?? false) ? { [oauth.allowInsecureRequests]: true } : {};
@@ -138,7 +143,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       }
       try {
         const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(cfg), validated, input.redirectUri,
-          input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl));
+          input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processAuthorizationCodeResponse(as, client, res));
       } catch (err) {
         throw classify(err);
@@ -151,7 +156,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       const as = { ...authorizationServer(cfg.provider), token_endpoint: tokenUrl };
       const client: oauth.Client = { client_id: cfg.provider.clientId };
       try {
-        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, tokenUrl));
+        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processRefreshTokenResponse(as, client, res));
       } catch (err) {
         throw classify(err);

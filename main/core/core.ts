@@ -14,6 +14,7 @@ import { OwnerSessions } from './owner-sessions.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import { ProviderService, checkEndpointUrl } from './providers.ts';
 import { RefreshSweep } from './refresh-sweep.ts';
+import { discoverMcpProvider } from './mcp/discover-mcp-provider.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import { findTemplate } from './templates/catalog.ts';
 import { providerInputFromTemplate } from './templates/instantiate.ts';
@@ -131,10 +132,9 @@ export function createCore(ports: CorePorts) {
 
     /**
      * `mcp-discover`: an MCP server URL → a provider (RFC 9728 → RFC 8414 → RFC 7591);
-     * see core/mcp/discover-mcp-provider.ts. Imported lazily so this wiring stays one block.
+     * see core/mcp/discover-mcp-provider.ts.
      */
     async discoverMcpProvider(input: { providerId: string; name: string; mcpServerUrl: string; clientId?: string | null | undefined; clientSecret?: string | null | undefined }) {
-      const { discoverMcpProvider } = await import('./mcp/discover-mcp-provider.ts');
       return discoverMcpProvider({
         oauth, providers, logger, redirectUri: (id: string) => flows.redirectUri(id),
         allowInsecureEndpoints: ports.allowInsecureEndpoints ?? false,

@@ -174,11 +174,10 @@ export interface OAuthClient {
    * MCP discovery (core/mcp): locate and fetch an MCP server's RFC 9728 protected-resource
    * metadata — the `resource_metadata` of the 401 challenge an unauthenticated request
    * gets, else the well-known URLs. Returns the raw document; core validates it.
-   * Optional so that fakes of providers that never meet MCP need not implement it.
    */
-  fetchProtectedResourceMetadata?(serverUrl: string): Promise<ProtectedResourceMetadataDocument>;
+  fetchProtectedResourceMetadata(serverUrl: string): Promise<ProtectedResourceMetadataDocument>;
   /** RFC 7591 §3.1 registration; returns the raw response body (§3.2.1) for core to read. */
-  registerClient?(registrationEndpoint: string, metadata: ClientRegistrationRequest): Promise<unknown>;
+  registerClient(registrationEndpoint: string, metadata: ClientRegistrationRequest): Promise<unknown>;
 }
 
 /** A protected-resource metadata document as fetched, and the URL it came from. */

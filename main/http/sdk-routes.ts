@@ -3,13 +3,22 @@
  * `/api-host/v2/auth`. Handlers parse, call one core function, and map the result.
  */
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { Core } from '../core/core.ts';
-import { Forbidden, LatchkeyError } from '../core/errors.ts';
+import { Forbidden } from '../core/errors.ts';
 import type { ApiKey } from '../core/model.ts';
 import { apiKey, setApiKey } from './request-context.ts';
 import { presentedKey } from './guards.ts';
 import { authenticateBody, callbackBody, createProviderBody, parse, providerQuery, updateProviderBody, waitQuery } from './schemas.ts';
 import { authenticateToWire, providerToWire, waitToWire } from './wire.ts';
+
+const mcpDiscoverBody = z.object({
+  provider_id: z.string().min(1).max(2048),
+  name: z.string().min(1).max(2048),
+  mcp_server_url: z.string().min(1).max(2048),
+  client_id: z.string().min(1).max(2048).nullish(),
+  client_secret: z.string().max(2048).nullish(),
+});
 
 function requireOwnerKey(key: ApiKey, action: string): void {
   if (key.role !== 'owner') throw new Forbidden(`This API key has the agent role and cannot ${action}. Use the owner key (npx latchkey env) or the Latchkey window.`, 'role_forbidden');
@@ -47,9 +56,17 @@ export function sdkRoutes(core: Core, hooks: { onWait?: (res: Response) => void 
     res.json(core.providers.list().map(wire));
   });
 
-  r.post('/providers/mcp-discover', (_req, res) => {
+  /**
+   * MCP servers: RFC 9728 → RFC 8414 → RFC 7591 (core/mcp). `client_id`/`client_secret` are a
+   * Latchkey addition for authorization servers without dynamic registration.
+   */
+  r.post('/providers/mcp-discover', async (req, res) => {
     requireOwnerKey(apiKey(res), 'create providers');
-    throw new LatchkeyError('not_implemented', 501, 'MCP server discovery is not available in this Latchkey version yet; create the provider with its auth_url and token_url instead.', { expose: true });
+    const b = parse(mcpDiscoverBody, req.body, 'body');
+    const created = await core.discoverMcpProvider({
+      providerId: b.provider_id, name: b.name, mcpServerUrl: b.mcp_server_url, clientId: b.client_id, clientSecret: b.client_secret,
+    });
+    res.json(wire(created));
   });
 
   r.post('/providers', (req, res) => {

@@ -123,10 +123,10 @@ describe('Agent Auth wire contract', () => {
     assert.equal(missing.status, 422);
   });
 
-  test('mcp-discover answers 501 with a clear detail until discovery lands', async () => {
-    const res = await b.api('/v2/auth/providers/mcp-discover', { body: { provider_id: 'm', name: 'M', mcp_server_url: 'https://mcp.example' } });
-    assert.equal(res.status, 501);
-    assert.match(res.body.detail, /auth_url and token_url/);
+  test('mcp-discover validates its body like every other route (discovery itself: mcp-discovery.test.ts)', async () => {
+    const res = await b.api('/v2/auth/providers/mcp-discover', { body: { provider_id: 'm', name: 'M' } });
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body.detail[0].loc, ['body', 'mcp_server_url']);
   });
 
   test('old client without x-api-key → 401 telling how to set one; Bearer works too', async () => {

@@ -6,21 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '../../main/client/client.ts';
-import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/http-browser.ts';
+import { approveInBrowser } from '../helpers/flows.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
-
-/** The owner signs in with a login link, approves on /start/<t>, and consents at the provider. */
-export async function approveInBrowser(broker: TestBroker, startUrl: string, duration = '1h', browser = new HttpBrowser()) {
-  await browser.go(broker.loginUrl());
-  const page = await browser.go(startUrl);
-  assert.equal(page.res.status, 200, page.text);
-  const csrf = hiddenValue(page.text, '_csrf');
-  const action = new URL(formAction(page.text), startUrl).toString();
-  const afterDecision = await browser.go(action, { form: { _csrf: csrf, duration, decision: 'approve' } });
-  const done = /\/interaction\//.test(afterDecision.url) ? await consentAtOidc(browser, afterDecision) : afterDecision;
-  return { browser, done };
-}
 
 describe('OAuth authorization-code flow against oidc-provider', () => {
   let broker: TestBroker;

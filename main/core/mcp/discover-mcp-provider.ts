@@ -1,0 +1,144 @@
+/**
+ * `mcp-discover`: turn an MCP server URL into a normal provider (design.md §5).
+ *
+ *   RFC 9728 protected-resource metadata → its first authorization server → RFC 8414 / OIDC
+ *   metadata (issuer must match, S13) → RFC 7591 registration, or the owner's pre-registered
+ *   client → provider with `provider_type: "mcp"`, PKCE S256, and the server URL as the
+ *   RFC 8707 `resource` on authorization and token requests.
+ *
+ * Everything the MCP server or authorization server gets wrong becomes a 400 whose detail
+ * names the step that failed; network access goes through the OAuthClient port.
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/authorization
+ */
+import { BadRequest, Conflict } from '../errors.ts';
+import type { Provider, TokenEndpointAuthMethod } from '../model.ts';
+import type { Logger, OAuthClient, ServerMetadata } from '../ports.ts';
+import { PROVIDER_ID_PATTERN, checkEndpointUrl, type ProviderService } from '../providers.ts';
+import { UpstreamError } from '../upstream-error.ts';
+import { parseRegistrationResponse, registrationRequest, type RegisteredClient } from './client-registration.ts';
+import { parseProtectedResourceMetadata, sameResource } from './protected-resource.ts';
+
+export interface McpDiscoveryDeps {
+  oauth: OAuthClient;
+  providers: ProviderService;
+  /** The loopback redirect URI the provider will use (OAuthFlows.redirectUri). */
+  redirectUri: (providerId: string) => string;
+  allowInsecureEndpoints: boolean;
+  logger: Logger;
+}
+
+export interface McpDiscoverInput {
+  providerId: string;
+  name: string;
+  mcpServerUrl: string;
+  /** A client registered by hand, for authorization servers without RFC 7591 registration. */
+  clientId?: string | null | undefined;
+  clientSecret?: string | null | undefined;
+}
+
+const FAILED = 'mcp_discovery_failed';
+
+export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDiscoverInput): Promise<Provider> {
+  const { oauth, providers } = deps;
+  const serverUrl = input.mcpServerUrl.trim();
+  checkNewProvider(deps, input.providerId, serverUrl);
+  const fetchMetadata = oauth.fetchProtectedResourceMetadata.bind(oauth);
+  const register = oauth.registerClient.bind(oauth);
+
+  const fetched = await upstream(`The MCP server at ${serverUrl} did not provide OAuth protected-resource metadata (RFC 9728)`,
+    () => fetchMetadata(serverUrl));
+  let resourceMeta;
+  try {
+    resourceMeta = parseProtectedResourceMetadata(fetched.document, serverUrl);
+  } catch (err) {
+    throw new BadRequest(`The protected-resource metadata at ${fetched.url} ${(err as Error).message}.`, FAILED);
+  }
+
+  // RFC 9728 §2 gives the list no order and MCP leaves the choice to the client; like the
+  // MCP SDKs, take the first.
+  const issuer = resourceMeta.authorizationServers[0] ?? '';
+  checkEndpointUrl('the authorization server named by the MCP server', issuer, deps.allowInsecureEndpoints);
+  const meta = await upstream(`Discovery of the authorization server ${issuer} named by the MCP server failed`, () => oauth.discover(issuer));
+  checkServerMetadata(meta, deps.allowInsecureEndpoints);
+
+  const client = await clientFor(deps, input, meta, register);
+  const provider = providers.create({
+    providerId: input.providerId, name: input.name,
+    clientId: client.clientId, clientSecret: client.clientSecret, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    authUrl: meta.authorization_endpoint, tokenUrl: meta.token_endpoint, revocationUrl: meta.revocation_endpoint ?? null,
+    usesPkce: true, codeChallengeMethod: 'S256',
+    issuer: meta.issuer, issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
+    providerType: 'mcp', mcpServerUrl: serverUrl, isDynamicClient: client.dynamic,
+  });
+  deps.logger.info('mcp.provider_discovered', { providerId: provider.providerId, issuer: meta.issuer, dynamicClient: client.dynamic });
+  return provider;
+}
+
+/**
+ * Refuse what would fail at the end before talking to anyone, so a refused request never
+ * leaves a dynamically registered client behind.
+ */
+function checkNewProvider(deps: McpDiscoveryDeps, providerId: string, serverUrl: string): void {
+  if (!PROVIDER_ID_PATTERN.test(providerId) || providerId === 'mcp-discover') {
+    throw new BadRequest(`provider_id '${providerId}' is not allowed: use 1–64 letters, digits, '.', '_', '~' or '-', starting with a letter or digit ('mcp-discover' is reserved).`, 'invalid_provider_id');
+  }
+  checkEndpointUrl('mcp_server_url', serverUrl, deps.allowInsecureEndpoints);
+  // RFC 8707 §2: a resource indicator must not carry a fragment.
+  if (new URL(serverUrl).hash !== '') throw new BadRequest('mcp_server_url must not contain a fragment (#…): it is sent as the RFC 8707 resource indicator.', 'invalid_url');
+  if (deps.providers.find(providerId)) {
+    throw new Conflict(`A provider with provider_id '${providerId}' already exists. Update it with PATCH or choose another id.`);
+  }
+  const existing = deps.providers.list().find((p) => p.mcpServerUrl !== null && sameResource(p.mcpServerUrl, serverUrl));
+  if (existing) {
+    throw new Conflict(`The MCP server ${serverUrl} is already set up as provider '${existing.providerId}'. Latchkey keys tokens by server URL, so use that provider (or delete it first).`);
+  }
+}
+
+/** The endpoints come from the network: hold them to the same rules as typed-in ones (S17). */
+function checkServerMetadata(meta: ServerMetadata, allowInsecure: boolean): void {
+  checkEndpointUrl('authorization_endpoint', meta.authorization_endpoint, allowInsecure);
+  checkEndpointUrl('token_endpoint', meta.token_endpoint, allowInsecure);
+  // MCP requires PKCE S256; a server that lists its methods without S256 cannot do it.
+  const methods = meta.code_challenge_methods_supported;
+  if (methods && !methods.includes('S256')) {
+    throw new BadRequest(`The authorization server ${meta.issuer} does not support PKCE with S256 (it lists ${methods.join(', ') || 'no methods'}), which MCP requires.`, FAILED);
+  }
+}
+
+async function clientFor(
+  deps: McpDiscoveryDeps, input: McpDiscoverInput, meta: ServerMetadata, register: OAuthClient['registerClient'],
+): Promise<RegisteredClient & { dynamic: boolean }> {
+  if (input.clientId) {
+    const secret = input.clientSecret ?? null;
+    return { clientId: input.clientId, clientSecret: secret, tokenEndpointAuthMethod: preRegisteredMethod(meta, secret), dynamic: false };
+  }
+  const redirectUri = deps.redirectUri(input.providerId);
+  if (!meta.registration_endpoint) {
+    throw new BadRequest(`The authorization server ${meta.issuer} does not offer dynamic client registration (RFC 7591). Register Latchkey there with the redirect URI ${redirectUri}, then call mcp-discover again with its client_id (and client_secret, if it issued one).`, 'client_id_required');
+  }
+  const endpoint = meta.registration_endpoint;
+  checkEndpointUrl('registration_endpoint', endpoint, deps.allowInsecureEndpoints);
+  const body = await upstream(`Client registration at ${endpoint} failed`, () => register(endpoint, registrationRequest(redirectUri)));
+  try {
+    return { ...parseRegistrationResponse(body), dynamic: true };
+  } catch (err) {
+    throw new BadRequest(`The client registration response from ${endpoint} ${(err as Error).message}.`, FAILED);
+  }
+}
+
+/** With a secret, prefer basic unless the server lists only post (RFC 8414 §2 default: basic). */
+function preRegisteredMethod(meta: ServerMetadata, secret: string | null): TokenEndpointAuthMethod {
+  if (secret === null) return 'none';
+  const methods = meta.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  return methods.includes('client_secret_post') && !methods.includes('client_secret_basic') ? 'client_secret_post' : 'client_secret_basic';
+}
+
+/** Run one network step; an upstream failure becomes a 400 naming the step (never a 5xx). */
+async function upstream<T>(step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof UpstreamError) throw new BadRequest(`${step}: ${err.message}.`, FAILED);
+    throw err;
+  }
+}
