@@ -99,10 +99,21 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, app);
   // Long-polls last up to 600 s; Node's default keep-alive/headers timeouts are fine otherwise.
   server.headersTimeout = 20_000;
+  // Clients must give up idle keep-alive sockets before the server closes them, or a reused
+  // socket dies mid-request ("other side closed"). httpx expires them after 5 s — exactly
+  // Node's default — and undici after 4 s; 30 s here keeps the server out of that race.
+  server.keepAliveTimeout = 30_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+  });
+  // Requests being answered, so close() can let them finish (event streams excepted: they never do).
+  let inFlight = 0;
+  server.on('request', (req, res) => {
+    if (req.headers.accept === 'text/event-stream') return;
+    inFlight++;
+    res.once('close', () => inFlight--);
   });
 
   try {
@@ -150,10 +161,12 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       closing ??= (async () => {
         clearInterval(sweep);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Open waits are answered `timeout` (S30) so agents retry instead of hanging.
-        core.requests.waiters.releaseAll();
+        // Open waits are answered `timeout` (S30) so agents retry instead of hanging; requests
+        // already accepted get their answers before their sockets go.
+        core.requests.shutdown();
         server.closeIdleConnections();
-        await new Promise((r) => setTimeout(r, 50));
+        const deadline = Date.now() + 2_000;
+        while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         for (const s of sockets) s.destroy();
         await closed;
         removeRuntime(options.home, core.sessions.controlSecret);

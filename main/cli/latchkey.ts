@@ -11,6 +11,7 @@ import { env } from './commands/env.ts';
 import { grantsCommand } from './commands/grants.ts';
 import { keysCommand } from './commands/keys.ts';
 import { providersAdd, providersList, providersRemove, providersTemplates } from './commands/providers.ts';
+import { providersExport, providersImport } from './commands/providers-transfer.ts';
 import { serve } from './commands/serve.ts';
 import { ui } from './commands/ui.ts';
 import { CliError, stdOut, type Out } from './output.ts';
@@ -37,6 +38,9 @@ Commands:
   providers add --template ID --client-id X [--client-secret Y] [--var name=value] [--id ID]
   providers add --issuer URL --id ID --name NAME --client-id X [--client-secret Y]
   providers add --id ID --name NAME --auth-url URL --token-url URL --client-id X [--client-secret Y]
+  providers export --to <Agent Auth base URL> --api-key KEY [--overwrite]
+  providers import --from <Agent Auth base URL> --api-key KEY [--client-secret id=secret ...] [--overwrite]
+                         copy provider configurations (never tokens) to or from a LangSmith Agent Auth deployment
   connections list [--json] | refresh <id> | revoke <id>
 
 Environment: LATCHKEY_PORT, LATCHKEY_HOME, LATCHKEY_APPROVAL, LATCHKEY_LOG_LEVEL.`;
@@ -61,7 +65,11 @@ const OPTIONS = {
   id: { type: 'string' },
   name: { type: 'string' },
   'client-id': { type: 'string' },
-  'client-secret': { type: 'string' },
+  'client-secret': { type: 'string', multiple: true },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  'api-key': { type: 'string' },
+  overwrite: { type: 'boolean' },
   'auth-url': { type: 'string' },
   'token-url': { type: 'string' },
   var: { type: 'string', multiple: true },
@@ -125,8 +133,16 @@ export async function run(argv: string[], out: Out = stdOut, extra: { headlessRe
         else if (sub === 'add') {
           await providersAdd(ownerClient(config.home), out, {
             template: values.template, issuer: values.issuer, id: values.id, name: values.name, clientId: values['client-id'],
-            clientSecret: values['client-secret'], authUrl: values['auth-url'], tokenUrl: values['token-url'], vars: values.var ?? [],
+            clientSecret: values['client-secret']?.[0], authUrl: values['auth-url'], tokenUrl: values['token-url'], vars: values.var ?? [],
           });
+        } else if (sub === 'export' || sub === 'import') {
+          const apiKey = values['api-key'];
+          const target = sub === 'export' ? values.to : values.from;
+          if (!target || !apiKey) throw new CliError(`providers ${sub} needs ${sub === 'export' ? '--to' : '--from'} <Agent Auth base URL> and --api-key <key>.`, 2);
+          const report = sub === 'export'
+            ? await providersExport(config, out, { to: target, apiKey, overwrite: values.overwrite ?? false })
+            : await providersImport(config, out, { from: target, apiKey, clientSecrets: values['client-secret'] ?? [], overwrite: values.overwrite ?? false });
+          return report.failed.length > 0 ? 1 : 0;
         } else throw new CliError(`Unknown providers command '${sub}'.\n\n${USAGE}`, 2);
         return 0;
       default:

@@ -200,10 +200,19 @@ export class AuthRequests {
     return r.status === 'pending' ? r.expiresAt > now : (r.decidedAt ?? 0) + DECIDED_KEEP_MS > now;
   }
 
+  #shuttingDown = false;
+
+  /** Shutdown (S30): open waits are answered `timeout` and new ones are not held. */
+  shutdown(): void {
+    this.#shuttingDown = true;
+    this.waiters.releaseAll();
+  }
+
   async wait(key: ApiKey, authId: string, timeoutSeconds: number, signal?: AbortSignal): Promise<WaitResult> {
     const r = this.#visible(key, authId);
     if (!r) return { status: 'not_found', token: null };
     if (r.status !== 'pending') return this.#answerFor(r);
+    if (this.#shuttingDown) return { status: 'timeout', token: null };
     const seconds = Math.min(Math.max(timeoutSeconds, 0), MAX_WAIT_SECONDS);
     const remaining = Math.max(0, r.expiresAt - this.#clock.now());
     const outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal);

@@ -116,6 +116,33 @@ describe('latchkey CLI', () => {
     assert.equal((await new HttpBrowser().request(link)).status, 303);
   });
 
+  test('keys, grants, activity, providers and connections commands talk to the running broker as the owner', async () => {
+    const created = latchkey(['keys', 'create', '--label', 'triage-bot', '--home', home]);
+    assert.equal(created.code, 0, created.err);
+    const agentKey = created.out.trim().split('\n').pop()!;
+    assert.match(agentKey, /^lk_[A-Za-z0-9_-]{43}$/);
+    assert.equal((await fetch(`${url}/v2/auth/providers`, { headers: { 'x-api-key': agentKey } })).status, 200);
+    assert.match(latchkey(['keys', 'list', '--home', home]).out, /triage-bot +agent/);
+    assert.match(latchkey(['grants', 'list', '--home', home]).out, /test-idp +owner/);
+    const activity = latchkey(['activity', '--since', '1h', '--home', home]);
+    assert.equal(activity.code, 0, activity.err);
+    assert.match(activity.out, /request\.approved .*via cli/);
+    assert.match(activity.out, /key\.created +key=triage-bot/);
+    const json = latchkey(['activity', '--json', '--home', home]).out.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    assert.ok(json.some((e) => e.type === 'token.released'));
+    assert.match(latchkey(['connections', 'list', '--home', home]).out, /test-idp +owner .* ok /);
+    assert.match(latchkey(['providers', 'list', '--home', home]).out, /test-idp +Test IdP/);
+    const templates = JSON.parse(latchkey(['providers', 'templates', '--json']).out) as Array<{ id: string; name: string }>;
+    assert.ok(templates.length >= 20 && templates.every((t) => t.id && t.name));
+    const added = latchkey(['providers', 'add', '--template', 'microsoft', '--var', 'tenant=organizations', '--client-id', 'abc', '--client-secret', 'shh', '--home', home]);
+    assert.equal(added.code, 0, added.err);
+    assert.match(added.out, new RegExp(`${url.replace(/\./g, '\\.')}/host-oauth-callback/microsoft`));
+    assert.equal(latchkey(['providers', 'remove', 'microsoft', '--home', home]).code, 0);
+    const missing = latchkey(['providers', 'export', '--home', home]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--to <Agent Auth base URL> and --api-key/);
+  });
+
   test('S07 a taken port is an error naming the port and how to choose another; exit code ≠ 0, no fallback', () => {
     const port = readRuntime(home)!.port;
     const r = latchkey(['serve', '--port', String(port), '--home', tempHome()]);
@@ -136,9 +163,12 @@ describe('latchkey CLI', () => {
 
   test('S30 SIGTERM answers open waits, removes runtime.json, closes the port and exits 0', async () => {
     const h = { 'x-api-key': key, 'content-type': 'application/json' };
+    const alive = await fetch(`${url}/v2/auth/providers`, { headers: h }).then((r) => r.status, (e: Error) => `${e.message} ${String(e.cause)}`);
+    assert.equal(alive, 200, `serve (exit ${server.child.exitCode}) output: ${server.output().slice(-3000)}`);
     const auth = (await (await fetch(`${url}/v2/auth/authenticate`, { method: 'POST', headers: h, body: JSON.stringify({ provider: 'test-idp', scopes: ['openid'], user_id: 'sigterm' }) })).json()) as { auth_id: string };
     const open = fetch(`${url}/v2/auth/wait/${auth.auth_id}?timeout=60`, { headers: h }).then((r) => r.json() as Promise<{ status: string }>);
-    await new Promise((r) => setTimeout(r, 100));
+    // Give the wait time to connect; once accepted it is answered even if SIGTERM lands first.
+    await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     assert.equal((await open).status, 'timeout');
     assert.equal(await server.exited, 0);
