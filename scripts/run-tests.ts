@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureUi } from './ensure-ui.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,6 +26,13 @@ if (process.platform === 'linux' && !process.env.LATCHKEY_TEST_KEYRING) {
 }
 if (!existsSync(join(root, 'node_modules'))) {
   console.error('Run `npm install` first.');
+  process.exit(2);
+}
+// The window's tests (and the broker's `/`) serve renderer/dist: build it if missing or stale.
+try {
+  ensureUi(root);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
 const result = spawnSync(command[0] ?? '', command.slice(1), { stdio: 'inherit', cwd: root, env: { ...process.env, LATCHKEY_TEST_KEYRING: '1' } });

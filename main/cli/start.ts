@@ -5,10 +5,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureUi } from '../../scripts/ensure-ui.ts';
 import { checkDesktop } from './desktop-check.ts';
 import { run } from './latchkey.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Build the window's UI on first start (or after a change); Latchkey still starts if it cannot.
+try { ensureUi(root); } catch (error) { console.error(error instanceof Error ? error.message : String(error)); }
 const args = process.argv.slice(2);
 const check = checkDesktop({ root, headlessFlag: args.includes('--headless') });
 

@@ -13,6 +13,8 @@ import { MAX_BODY_BYTES, allowedOrigins, hostGuard, noCors, notFromBrowser, requ
 import { LOGO_SVG, PAGE_CSS } from './html.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
+import { sessionFrom } from './owner-auth.ts';
+import { uiStatic } from './ui-static.ts';
 
 export interface AppOptions {
   port: () => number;
@@ -71,7 +73,10 @@ export function createApp(core: Core, options: AppOptions): Express {
     app.use(prefix, notFromBrowser, requireJson, json, sdkRoutes(core));
   }
 
-  app.use(ownerRoutes(core, { baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now }));
+  app.use(ownerRoutes(core, {
+    baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now,
+    ui: uiStatic({ isOwner: (req) => sessionFrom(core, req) !== undefined }),
+  }));
 
   app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(options.logger));

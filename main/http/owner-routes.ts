@@ -17,7 +17,7 @@ import { keyRoutes } from './owner-api/key-routes.ts';
 import { providerRoutes } from './owner-api/provider-routes.ts';
 import { settingsRoutes } from './owner-api/settings-routes.ts';
 import type { LoginLinkResponse, SessionView } from './owner-api-types.ts';
-import { SIGN_IN_AGAIN, requireOwner, sessionCookie, sessionFrom } from './owner-auth.ts';
+import { requireOwner, sessionCookie } from './owner-auth.ts';
 import { owner } from './request-context.ts';
 
 export interface OwnerRouteOptions {
@@ -26,8 +26,8 @@ export interface OwnerRouteOptions {
   origins: () => Set<string>;
   envBlock: () => string;
   now: () => number;
-  /** The window's UI; without it a minimal server-rendered page is shown. */
-  ui?: Router | undefined;
+  /** The window's UI (ui-static.ts), served at `/` for an owner session. */
+  ui: Router;
 }
 
 export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
@@ -72,21 +72,6 @@ export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
   api.use((_req, _res, next) => next(new NotFound('Unknown owner API route.')));
   r.use('/ui/api', api);
 
-  if (options.ui) {
-    r.use(options.ui);
-  } else {
-    r.get('/', (req, res) => {
-      if (!sessionFrom(core, req)) {
-        res.status(401).type('html').send(page('Sign in', html`<h1>Latchkey is running</h1><p>${SIGN_IN_AGAIN}</p>`));
-        return;
-      }
-      const pending = core.requests.listPending();
-      res.type('html').send(page('Latchkey', html`
-        <h1>Pending requests (${pending.length})</h1>
-        ${pending.length === 0 ? html`<p class="muted">Nothing waits for you. When an agent asks for a token it has not been allowed, it appears here.</p>` : html`<ul>${pending.map((p) => html`<li><a href="${`/start/${p.startToken}`}">${p.providerId}: ${p.agentId ?? core.keyLabel(p.keyId)} asks for ${p.scopes.join(' ') || 'no scopes'}</a></li>`)}</ul>`}
-        <h1>Environment</h1>
-        <pre>${options.envBlock()}</pre>`));
-    });
-  }
+  r.use(options.ui);
   return r;
 }

@@ -45,6 +45,8 @@ export async function startTestBroker(options: Partial<BrokerOptions> = {}): Pro
     envBlock: () => broker.envBlock(),
     async restart(overrides: Partial<BrokerOptions> = {}) {
       await broker.close();
+      // Let this process's fetch pool see the closed keep-alive sockets before reusing the port.
+      await new Promise((r) => setTimeout(r, 50));
       return startTestBroker({ ...options, port: broker.port, ...overrides, home });
     },
     async cleanup() {

@@ -1,0 +1,83 @@
+/**
+ * The renderer's owner API client against a recording fake fetch: paths, methods, JSON
+ * bodies, the CSRF header on every state change, and errors turned into words.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ApiError, detailFrom } from '../../../renderer/src/api/api-error.ts';
+import { OwnerClient } from '../../../renderer/src/api/owner-client.ts';
+import { explainError } from '../../../renderer/src/logic/explain-error.ts';
+
+interface Call { url: string; method: string; headers: Record<string, string>; body: string | undefined }
+
+function fakeFetch(answer: (call: Call) => { status: number; body: unknown }) {
+  const calls: Call[] = [];
+  const impl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const call: Call = { url: String(input), method: init?.method ?? 'GET', headers: { ...(init?.headers as Record<string, string>) }, body: init?.body as string | undefined };
+    calls.push(call);
+    const { status, body } = answer(call);
+    return new Response(body === undefined ? '' : JSON.stringify(body), { status });
+  }) as typeof fetch;
+  return { calls, impl };
+}
+
+const SESSION = { via: 'session', csrf_token: 'csrf-123', version: '0.1.0', url: 'http://127.0.0.1:5', port: 5, policy: 'ask', keychain: { ok: true, backend: 'x', reason: null }, env_block: '' };
+
+describe('owner API client', () => {
+  test('state changes carry the CSRF token from the session and a JSON body; reads carry neither', async () => {
+    const f = fakeFetch((c) => ({ status: 200, body: c.url.endsWith('/session') ? SESSION : { auth_id: 'a/b', status: 'pending', consent_url: null } }));
+    const client = new OwnerClient(f.impl);
+    await client.session();
+    await client.requests();
+    await client.approve('a/b', '8h');
+    await client.deny('x', 'forever');
+    await client.deleteProvider('git hub');
+    const [session, list, approve, deny, del] = f.calls;
+    assert.equal(session?.url, '/ui/api/session');
+    assert.equal(list?.headers['x-csrf-token'], undefined);
+    assert.equal(approve?.url, '/ui/api/requests/a%2Fb/approve');
+    assert.equal(approve?.method, 'POST');
+    assert.equal(approve?.headers['x-csrf-token'], 'csrf-123');
+    assert.equal(approve?.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(approve?.body ?? ''), { duration: '8h' });
+    assert.deepEqual(JSON.parse(deny?.body ?? ''), { remember: 'forever' });
+    assert.equal(del?.method, 'DELETE');
+    assert.equal(del?.url, '/ui/api/providers/git%20hub');
+    assert.equal(del?.headers['x-csrf-token'], 'csrf-123');
+    assert.equal(del?.body, undefined);
+  });
+
+  test('the activity query goes on the URL as given', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: { entries: [], next_before: null } }));
+    const client = new OwnerClient(f.impl);
+    await client.activity('provider=github&since=1h');
+    await client.activity('');
+    assert.deepEqual(f.calls.map((c) => c.url), ['/ui/api/activity?provider=github&since=1h', '/ui/api/activity']);
+  });
+
+  test('{detail} errors become ApiError with the sentence; 401 means signed out, with the command to sign in', async () => {
+    const f = fakeFetch(() => ({ status: 401, body: { detail: 'Your Latchkey session has expired or is missing.' } }));
+    const error = await new OwnerClient(f.impl).providers().catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 401);
+    const explained = explainError(error);
+    assert.equal(explained.signedOut, true);
+    assert.equal(explained.message, 'Your Latchkey session has expired or is missing.');
+    assert.match(explained.fix ?? '', /npx latchkey ui/);
+  });
+
+  test('a broker that does not answer is status 0 with a fix that says to start it', async () => {
+    const client = new OwnerClient((async () => { throw new TypeError('fetch failed'); }) as typeof fetch);
+    const error = await client.keys().catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.status === 0);
+    assert.match(explainError(error).fix ?? '', /still running/);
+  });
+
+  test('validation issues (422) and odd bodies still read as sentences', () => {
+    assert.equal(detailFrom(422, { detail: [{ loc: ['body', 'client_id'], msg: 'Required', type: 'missing' }, { loc: ['body'], msg: 'Bad', type: 'x' }] }), 'client_id: Required; Bad');
+    assert.equal(detailFrom(500, 'oops'), 'Latchkey answered with HTTP 500.');
+    assert.equal(explainError(new ApiError(403, 'Missing or wrong CSRF token; reload the Latchkey page and try again.')).fix, 'Reload the page and try again.');
+    assert.equal(explainError(new ApiError(409, 'A provider with that id exists.')).fix, null);
+    assert.equal(explainError(new Error('boom')).message, 'boom');
+  });
+});
