@@ -11,7 +11,7 @@ export function ScopeList({ scopes, descriptions }: { scopes: readonly string[];
       {describeScopes(scopes, descriptions).map(({ scope, description }) => (
         <li key={scope}>
           <code className="scope">{scope}</code>
-          <span className={description ? '' : 'muted'}>{description ?? 'No description in the provider template.'}</span>
+          <span className={description ? '' : 'muted'}>{description ?? '—'}</span>
         </li>
       ))}
     </ul>
