@@ -78,7 +78,7 @@ export function createCore(ports: CorePorts) {
         store.grants.deleteForProvider(providerId);
         store.flows.deleteForProvider(providerId);
         store.requests.deleteForProvider(providerId);
-        store.providers.delete(providerId);
+        providers.removeRecord(providerId);
       });
       logger.info('provider.deleted', { providerId });
       activity.record({ type: 'provider.deleted', providerId, detail: `${doomed.length} connection(s), ${grantCount} grant(s), ${pending.length} pending request(s) removed` });

@@ -54,6 +54,8 @@ export interface AuthRequestRecord extends AuthRequest {
 /** Persistence. One implementation over SQLite; every method is synchronous (better-sqlite3). */
 export interface Store {
   transaction<T>(fn: () => T): T;
+  /** Changes whenever another process commits to the database (SQLite `data_version`): caches compare it. */
+  externalVersion(): number;
 
   providers: {
     list(): ProviderRecord[];

@@ -70,18 +70,44 @@ export class ProviderService {
     this.#allowInsecure = deps.allowInsecureEndpoints;
   }
 
+  /**
+   * Providers by id, cached for the authenticate hot path. Our own writes reset it; commits
+   * by another process (`latchkey providers import`) change the store's external version.
+   */
+  #cache = new Map<string, ProviderRecord>();
+  #cacheVersion = -1;
+
+  #cached(): Map<string, ProviderRecord> {
+    const version = this.#store.externalVersion();
+    if (version !== this.#cacheVersion) {
+      this.#cache = new Map(this.#store.providers.list().map((p) => [p.providerId, p]));
+      this.#cacheVersion = version;
+    }
+    return this.#cache;
+  }
+
+  #invalidate(): void {
+    this.#cacheVersion = -1;
+  }
+
   list(): Provider[] {
-    return this.#store.providers.list();
+    return [...this.#cached().values()];
   }
 
   get(providerId: string): ProviderRecord {
-    const p = this.#store.providers.get(providerId);
+    const p = this.#cached().get(providerId);
     if (!p) throw new NotFound(`Unknown provider '${providerId}'. Create it with create_oauth_provider or in the Latchkey window.`);
     return p;
   }
 
   find(providerId: string): ProviderRecord | undefined {
-    return this.#store.providers.get(providerId);
+    return this.#cached().get(providerId);
+  }
+
+  /** The row only; core.deleteProvider removes what hangs off it first. */
+  removeRecord(providerId: string): void {
+    this.#store.providers.delete(providerId);
+    this.#invalidate();
   }
 
   clientSecret(p: ProviderRecord): string | null {
@@ -99,7 +125,7 @@ export class ProviderService {
     }
     if (input.providerId === 'mcp-discover') throw new BadRequest(`provider_id 'mcp-discover' is reserved.`, 'invalid_provider_id');
     this.#checkUrls(input);
-    if (this.#store.providers.get(input.providerId)) {
+    if (this.find(input.providerId)) {
       throw new Conflict(`A provider with provider_id '${input.providerId}' already exists. Update it with PATCH or choose another id.`);
     }
     const now = this.#clock.now();
@@ -135,6 +161,7 @@ export class ProviderService {
       updatedAt: now,
     };
     this.#store.providers.insert(record);
+    this.#invalidate();
     return record;
   }
 
@@ -170,6 +197,7 @@ export class ProviderService {
       throw new BadRequest(`token_endpoint_auth_method '${next.tokenEndpointAuthMethod}' needs a client_secret; send one, or use 'none' for a public client.`, 'missing_client_secret');
     }
     this.#store.providers.update(next);
+    this.#invalidate();
     return next;
   }
 

@@ -1,0 +1,109 @@
+/**
+ * The broker under test, in its own process: `createBroker` on 127.0.0.1:0 with a fresh temp
+ * home, the real SQLite file, the keychain of the bench D-Bus session and a file logger at
+ * `info` (as `latchkey serve` runs it). Fixtures are made directly through `broker.core`, so
+ * no provider is ever contacted except the local token endpoint given by `--token-url`.
+ *
+ * Commands (bench/helpers.ts forkServer): `pending`, `approve`, `expire`, `stats`,
+ * `profileStart`/`profileStop` (a V8 CPU profile of just the window between them), `close`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createLogger } from '../main/adapters/logger.ts';
+import { createBroker } from '../main/compose.ts';
+import type { TokenSet } from '../main/core/model.ts';
+import { BENCH_PROVIDER, BENCH_SCOPES, type BrokerReady, STORM_AGENT, serveCommands, settledMemory } from './helpers.ts';
+
+const { values } = parseArgs({ options: { 'token-url': { type: 'string' } } });
+// Never contacted unless a benchmark points the provider at its own local token endpoint.
+const tokenUrl = values['token-url'] ?? 'http://127.0.0.1:9/token';
+
+const home = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+const logger = createLogger({ level: 'info', destination: pino.destination({ dest: join(home, 'latchkey.log'), mkdir: true, sync: false }) });
+const broker = await createBroker({ port: 0, home, logger, approval: 'ask' });
+const { core } = broker;
+if (!broker.keychain.ok) throw new Error(`bench broker needs a keychain: ${broker.keychain.reason} (run under scripts/with-test-keyring.sh)`);
+
+core.providers.create({
+  providerId: BENCH_PROVIDER, name: 'Bench IdP', clientId: 'bench-client', clientSecret: 'bench-client-secret',
+  authUrl: 'http://127.0.0.1:9/auth', tokenUrl, tokenEndpointAuthMethod: 'client_secret_basic',
+});
+
+const tokenSet = (label: string, expiresInMs: number): TokenSet => ({
+  accessToken: `at-${label}-${'x'.repeat(40)}`, tokenType: 'Bearer', refreshToken: `rt-${label}`,
+  expiresAt: Date.now() + expiresInMs, idToken: null, extra: {},
+});
+
+const agent = core.keys.create('bench-agent', 'agent');
+const subject = (agentId: string | null, keyId = agent.record.id) => ({ providerId: BENCH_PROVIDER, keyId, userId: 'default', agentId });
+
+// Hot path fixture: a typical 1-hour access token (fresh: outside every refresh margin) and a live grant.
+core.connections.save(subject(null), tokenSet('hot', 3600_000), BENCH_SCOPES);
+core.grants.create(subject(null), BENCH_SCOPES, 'forever', 'cli');
+// Refresh-storm fixture: a grant now, an expired token on each `expire`.
+core.grants.create(subject(STORM_AGENT), BENCH_SCOPES, 'forever', 'cli');
+
+/**
+ * `count` pending requests, each from its own agent key (the prompt budget is per key)
+ * whose connection already holds the scopes: only the owner's approval is missing, so
+ * `approve` completes them at once and releases their waiters.
+ */
+async function pending(count: number, tag: string): Promise<Array<{ authId: string; key: string }>> {
+  const out: Array<{ authId: string; key: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const k = core.keys.create(`bench-wait-${tag}-${i}`, 'agent');
+    const agentId = `wait-${tag}-${i}`;
+    core.connections.save(subject(agentId, k.record.id), tokenSet(agentId, 3600_000), BENCH_SCOPES);
+    const r = await core.requests.authenticate(k.record, { provider: BENCH_PROVIDER, scopes: BENCH_SCOPES, agentId });
+    if (r.status !== 'pending' || !r.authId) throw new Error(`expected a pending request, got ${r.status}`);
+    out.push({ authId: r.authId, key: k.key });
+  }
+  return out;
+}
+
+let profiler: Session | undefined;
+
+serveCommands(
+  { url: broker.url, port: broker.port, pid: process.pid, agentKey: agent.key } satisfies BrokerReady,
+  async (cmd, args) => {
+    switch (cmd) {
+      case 'pending':
+        return pending(Number(args.count), String(args.tag));
+      case 'approve': {
+        for (const id of args.authIds as string[]) await core.requests.approve(id, '1h', 'cli');
+        return null;
+      }
+      case 'expire':
+        core.connections.save(subject(STORM_AGENT), tokenSet('storm', -60_000), BENCH_SCOPES);
+        return null;
+      case 'stats':
+        return { ...settledMemory(args.gc), waiters: core.requests.waiters.size };
+      case 'profileStart':
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+        await profiler.post('Profiler.start');
+        return null;
+      case 'profileStop': {
+        if (!profiler) throw new Error('profileStart first');
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        profiler = undefined;
+        writeFileSync(String(args.file), JSON.stringify(profile));
+        return args.file;
+      }
+      default:
+        throw new Error(`unknown command ${cmd}`);
+    }
+  },
+  async () => {
+    await broker.close();
+    logger.flush();
+    rmSync(home, { recursive: true, force: true });
+  },
+);
