@@ -8,11 +8,19 @@ import { LatchkeyError, ValidationFailed } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { MAX_BODY_BYTES } from './guards.ts';
 
-interface BodyParserError { type?: string; status?: number; statusCode?: number }
+interface BodyParserError { type?: string; status?: number; statusCode?: number; expose?: boolean }
 
 function fromBodyParser(err: unknown): LatchkeyError | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  if (typeof err !== 'object' || err === null) return undefined;
   const e = err as BodyParserError;
+  if (!('type' in err)) {
+    // S31 (found by the fuzz test): client errors from Express's own layers that carry no
+    // body-parser `type` — a malformed %-escape in a path parameter (the router's URIError,
+    // status 400) or a corrupt gzip/deflate body (body-parser's http-error wrapping the zlib
+    // error) — are the caller's mistake: a 400 in the documented shape, never a 500.
+    if (err instanceof URIError && e.status === 400) return new LatchkeyError('bad_path', 400, 'The request path contains a malformed percent-encoding.');
+    return e.expose === true && e.status !== undefined && e.status >= 400 && e.status < 500 ? new LatchkeyError('bad_request', e.status, 'The request could not be read.') : undefined;
+  }
   switch (e.type) {
     case 'entity.too.large': return new LatchkeyError('body_too_large', 413, `Request body too large (limit ${MAX_BODY_BYTES / 1024} KiB).`);
     case 'entity.parse.failed': return new ValidationFailed([{ loc: ['body'], msg: 'Request body is not valid JSON.', type: 'json_invalid' }]);
