@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureUi } from '../../scripts/ensure-ui.ts';
+import { ensureUi } from './ensure-ui.ts';
 import { checkDesktop } from './desktop-check.ts';
 import { run } from './latchkey.ts';
 

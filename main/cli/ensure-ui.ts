@@ -2,7 +2,7 @@
  * Builds the Latchkey window (renderer/ → renderer/dist) when the build is missing or older
  * than its sources, so `npm start` and `npm test` never serve a stale UI. Cheap when the
  * build is fresh: one walk over renderer/src comparing modification times.
- * Run directly (`node scripts/ensure-ui.ts`) or call `ensureUi(root)`.
+ * Run directly (`node main/cli/ensure-ui.ts`) or call `ensureUi(root)`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -45,7 +45,7 @@ export function ensureUi(root: string, log: (line: string) => void = (line) => c
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    ensureUi(join(dirname(fileURLToPath(import.meta.url)), '..'));
+    ensureUi(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
