@@ -18,6 +18,7 @@ import type { EventBus } from './core/events.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
 import { createApp } from './http/app.ts';
+import { sdkFastPath } from './http/fast-path.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
 
@@ -96,7 +97,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
   const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, app);
+  const fastPath = sdkFastPath(core, { port: () => port, logger });
+  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, (req, res) => {
+    if (!fastPath(req, res)) app(req, res);
+  });
   // Long-polls last up to 600 s; Node's default keep-alive/headers timeouts are fine otherwise.
   server.headersTimeout = 20_000;
   // Clients must give up idle keep-alive sockets before the server closes them, or a reused

@@ -8,6 +8,7 @@ import type { Core } from '../core/core.ts';
 import { NotFound } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { errorHandler } from './error-handler.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 import { flowRoutes } from './flow-routes.ts';
 import { MAX_BODY_BYTES, allowedOrigins, hostGuard, noCors, notFromBrowser, requireJson, safeJsonReviver } from './guards.ts';
 import { LOGO_SVG, PAGE_CSS } from './html.ts';
@@ -22,17 +23,6 @@ export interface AppOptions {
   envBlock: () => string;
   now: () => number;
 }
-
-/** S14/S15: no caching, no framing, no referrer, scripts only from ourselves. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
 
 export function createApp(core: Core, options: AppOptions): Express {
   const app = express();

@@ -31,24 +31,26 @@ function fromBodyParser(err: unknown): LatchkeyError | undefined {
   }
 }
 
+export interface ErrorAnswer { status: number; headers: Record<string, string>; body: unknown }
+
+/** The one mapping from a thrown value to an answer; the Express handler and the SDK fast path both use it. */
+export function errorAnswer(err: unknown, log: Logger, where: { method: string; path: string }): ErrorAnswer {
+  const known = err instanceof LatchkeyError ? err : fromBodyParser(err);
+  if (!known || !known.expose) {
+    log.error('http.unhandled', { method: where.method, path: where.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    return { status: known?.status ?? 500, headers: {}, body: { detail: 'Latchkey hit an internal error. Details are in its log; please report it.' } };
+  }
+  return { status: known.status, headers: { ...known.headers }, body: { detail: known instanceof ValidationFailed ? known.issues : known.message } };
+}
+
 export function errorHandler(log: Logger) {
   // Express recognises error handlers by their four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = err instanceof LatchkeyError ? err : fromBodyParser(err);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    if (!known || !known.expose) {
-      log.error('http.unhandled', { method: req.method, path: req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      res.status(known?.status ?? 500).json({ detail: 'Latchkey hit an internal error. Details are in its log; please report it.' });
-      return;
-    }
-    for (const [k, v] of Object.entries(known.headers)) res.setHeader(k, v);
-    if (known instanceof ValidationFailed) {
-      res.status(422).json({ detail: known.issues });
-      return;
-    }
-    res.status(known.status).json({ detail: known.message });
+    const answer = errorAnswer(err, log, { method: req.method, path: req.path });
+    res.set(answer.headers).status(answer.status).json(answer.body);
   };
 }

@@ -3,6 +3,7 @@
  * also sit in front of the authenticate hot path.
  */
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Forbidden, LatchkeyError } from '../core/errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +22,22 @@ export function allowedOrigins(port: number): Set<string> {
   return new Set([...allowedHosts(port)].map((h) => `http://${h}`));
 }
 
+/** The S01 predicate, shared by the Express guard and the SDK fast path. */
+export function isAllowedHost(host: string | undefined, hosts: Set<string>): boolean {
+  return typeof host === 'string' && hosts.has(host.toLowerCase());
+}
+
+/** The S02 predicate: `Origin`, or a `Sec-Fetch-Site` other than `none`, means a web page sent it. */
+export function isFromBrowser(headers: IncomingHttpHeaders): boolean {
+  const site = headers['sec-fetch-site'];
+  return headers.origin !== undefined || (site !== undefined && site !== 'none');
+}
+
+/** The S04 predicate. */
+export function isJsonContentType(type: string | undefined): boolean {
+  return type !== undefined && /^application\/json\s*(;|$)/i.test(type);
+}
+
 export function hostGuard(port: () => number) {
   let cachedPort = -1;
   let hosts = new Set<string>();
@@ -30,8 +47,7 @@ export function hostGuard(port: () => number) {
       cachedPort = p;
       hosts = allowedHosts(p);
     }
-    const host = req.headers.host;
-    if (typeof host !== 'string' || !hosts.has(host.toLowerCase())) {
+    if (!isAllowedHost(req.headers.host, hosts)) {
       next(new Forbidden('Requests must be addressed to Latchkey on 127.0.0.1, localhost or [::1] with its port (Host header refused).', 'bad_host'));
       return;
     }
@@ -54,8 +70,7 @@ export function noCors(req: Request, res: Response, next: NextFunction): void {
  * `sec-fetch-mode: cors`, and httpx sends neither, so real clients pass.
  */
 export function notFromBrowser(req: Request, _res: Response, next: NextFunction): void {
-  const site = req.headers['sec-fetch-site'];
-  if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
+  if (isFromBrowser(req.headers)) {
     next(new Forbidden('Browser requests to the Agent Auth API are refused. Call it from your agent process (SDK or HTTP client).', 'browser_request'));
     return;
   }
@@ -65,8 +80,7 @@ export function notFromBrowser(req: Request, _res: Response, next: NextFunction)
 /** S04: state-changing calls must say they are JSON; the body is not read otherwise. */
 export function requireJson(req: Request, _res: Response, next: NextFunction): void {
   if (req.method !== 'POST' && req.method !== 'PATCH' && req.method !== 'PUT') return next();
-  const type = req.headers['content-type'];
-  if (!type || !/^application\/json\s*(;|$)/i.test(type)) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     next(new LatchkeyError('unsupported_media_type', 415, 'Send the request body as JSON with Content-Type: application/json.'));
     return;
   }
@@ -85,10 +99,10 @@ export function safeJsonReviver(key: string, value: unknown): unknown {
 }
 
 /** The caller's API key: `x-api-key` (the SDK) or `Authorization: Bearer` (agent-auth-api.md §1). */
-export function presentedKey(req: Request): string | undefined {
-  const header = req.headers['x-api-key'];
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
-  const auth = req.headers.authorization;
+  const auth = headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     if (m?.[1]) return m[1].trim();

@@ -2,15 +2,16 @@
  * The Agent Auth API (agent-auth-api.md §2) for the SDK, mounted under `/v2/auth` and
  * `/api-host/v2/auth`. Handlers parse, call one core function, and map the result.
  */
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../core/core.ts';
 import { Forbidden } from '../core/errors.ts';
 import type { ApiKey } from '../core/model.ts';
 import { apiKey, setApiKey } from './request-context.ts';
 import { presentedKey } from './guards.ts';
-import { authenticateBody, callbackBody, createProviderBody, parse, providerQuery, updateProviderBody, waitQuery } from './schemas.ts';
-import { authenticateToWire, providerToWire, waitToWire } from './wire.ts';
+import { authenticateCall, waitCall } from './sdk-handlers.ts';
+import { callbackBody, createProviderBody, parse, providerQuery, updateProviderBody } from './schemas.ts';
+import { providerToWire } from './wire.ts';
 
 const mcpDiscoverBody = z.object({
   provider_id: z.string().min(1).max(2048),
@@ -24,32 +25,24 @@ function requireOwnerKey(key: ApiKey, action: string): void {
   if (key.role !== 'owner') throw new Forbidden(`This API key has the agent role and cannot ${action}. Use the owner key (npx latchkey env) or the Latchkey window.`, 'role_forbidden');
 }
 
-export function sdkRoutes(core: Core, hooks: { onWait?: (res: Response) => void } = {}): Router {
+export function sdkRoutes(core: Core): Router {
   const r = Router();
   const wire = (p: Parameters<typeof providerToWire>[0]) => providerToWire(p, core.flows.redirectUri(p.providerId));
 
   r.use((req, res, next) => {
-    setApiKey(res, core.keys.authenticate(presentedKey(req)));
+    setApiKey(res, core.keys.authenticate(presentedKey(req.headers)));
     next();
   });
 
   r.post('/authenticate', async (req, res) => {
-    const body = parse(authenticateBody, req.body, 'body');
-    const result = await core.requests.authenticate(apiKey(res), {
-      provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
-      forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
-    });
-    res.json(authenticateToWire(result));
+    res.json(await authenticateCall(core, apiKey(res), req.body));
   });
 
   r.get('/wait/:authId', async (req, res) => {
-    const q = parse(waitQuery, req.query, 'query');
-    const seconds = q.timeout === undefined ? 300 : Number(q.timeout);
     const closed = new AbortController();
     res.on('close', () => closed.abort());
-    hooks.onWait?.(res);
-    const result = await core.requests.wait(apiKey(res), req.params.authId ?? '', seconds, closed.signal);
-    if (!res.writableEnded && !closed.signal.aborted) res.json(waitToWire(result));
+    const answer = await waitCall(core, apiKey(res), req.params.authId, req.query, closed.signal);
+    if (!res.writableEnded && !closed.signal.aborted) res.json(answer);
   });
 
   r.get('/providers', (_req, res) => {
