@@ -89,6 +89,14 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   });
   if (options.approval) core.policy.update({ mode: options.approval });
   const owner = core.keys.ensureOwnerKey();
+  // S26: after a crash, a row whose secret cannot be read shows needs_reauth from the start
+  // (reading it marks it), instead of ok until an agent first asks for it.
+  if (keychain.ok) {
+    for (const c of core.listConnections()) {
+      if (c.status !== 'ok') continue;
+      try { core.connections.read(c); } catch { /* marked needs_reauth by read() */ }
+    }
+  }
 
   const envBlock = (): string => [
     `export LANGSMITH_API_URL=${baseUrl()}`,
