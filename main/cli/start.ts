@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureUi } from './ensure-ui.ts';
 import { checkDesktop } from './desktop-check.ts';
-import { run } from './latchkey.ts';
+import module from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Build the window's UI on first start (or after a change); Latchkey still starts if it cannot.
@@ -19,5 +19,7 @@ if (check.ok) {
   const child = spawn(check.electronPath, [check.shellEntry, ...args], { stdio: 'inherit' });
   child.on('exit', (code) => { process.exitCode = code ?? 1; });
 } else {
+  module.enableCompileCache?.();
+  const { run } = await import('./run.ts');
   process.exitCode = await run(['serve', ...args.filter((a) => a !== '--headless'), '--headless'], undefined, { headlessReason: check.reason });
 }
