@@ -18,6 +18,12 @@ export class FakeClock {
   advance(ms: number): void { this.#now += ms; }
 }
 
+/** Real time plus an offset the test moves: for brokers whose other parts (oidc-provider) keep real time. */
+export function movableClock() {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms: number) => { offset += ms; } };
+}
+
 export function memoryKeychain(options: { broken?: string } = {}): KeychainBackend & { items: Map<string, string> } {
   const items = new Map<string, string>();
   const check = (): void => { if (options.broken) throw new Error(options.broken); };

@@ -9,11 +9,7 @@ import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { signIn, type OwnerSession } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
-
-function movableClock() {
-  let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms: number) => { offset += ms; } };
-}
+import { movableClock } from '../helpers/fakes.ts';
 
 describe('human in the loop', () => {
   const clock = movableClock();

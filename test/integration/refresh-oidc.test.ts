@@ -10,11 +10,7 @@ import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { signIn } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
-
-function movableClock() {
-  let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms: number) => { offset += ms; } };
-}
+import { movableClock } from '../helpers/fakes.ts';
 
 /** A fetch the test can make fail: 'http500', 'hang' (until aborted) or 'refuse' for the token or revocation endpoint. */
 function faultyFetch() {

@@ -10,12 +10,7 @@ import { Client } from '../../main/client/client.ts';
 import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
-
-/** A clock the test can move forward: expiry rules without sleeping. */
-function movableClock() {
-  let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms: number) => { offset += ms; } };
-}
+import { movableClock } from '../helpers/fakes.ts';
 
 /** Everything the broker logs, as text, to grep for secrets (S15). */
 function captureLogs() {
