@@ -60,8 +60,6 @@ export const waitQuery = z.object({
 
 export const providerQuery = z.object({ provider_id: str.min(1) });
 
-export type AuthenticateBody = z.infer<typeof authenticateBody>;
-
 /** Parse or throw a 422 in FastAPI's shape, e.g. `{"loc": ["body", "scopes"], "msg": "...", "type": "..."}`. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query'): T {
   const result = schema.safeParse(where === 'body' ? withAliases(value) : value);

@@ -4,8 +4,8 @@
  * the session's CSRF token; every body is JSON.
  */
 import type {
-  AcceptPairingBody, ActivityPage, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
-  CreateProviderBody, DeleteProviderResponse, DenyDurationWire, GrantDurationWire, GrantView, KeyView,
+  AcceptPairingBody, ActivityPage, ApproveBody, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
+  CreateProviderBody, DeleteProviderResponse, DenyBody, DenyDurationWire, GrantDurationWire, GrantView, KeyView,
   PairingView, PendingRequestView, ProviderView, SessionView, SettingsView, TemplateView, UpdateProviderBody,
   UpdateSettingsBody,
 } from '../../../main/http/owner-api-types.ts';
@@ -33,9 +33,9 @@ export class OwnerClient {
   }
 
   requests(): Promise<PendingRequestView[]> { return this.#call('GET', '/requests'); }
-  approve(authId: string, duration: GrantDurationWire): Promise<ApproveResponse> { return this.#call('POST', `/requests/${seg(authId)}/approve`, { duration }); }
+  approve(authId: string, duration: GrantDurationWire): Promise<ApproveResponse> { return this.#call('POST', `/requests/${seg(authId)}/approve`, { duration } satisfies ApproveBody); }
   deny(authId: string, remember?: DenyDurationWire): Promise<{ auth_id: string; status: string }> {
-    return this.#call('POST', `/requests/${seg(authId)}/deny`, remember ? { remember } : {});
+    return this.#call('POST', `/requests/${seg(authId)}/deny`, (remember ? { remember } : {}) satisfies DenyBody);
   }
 
   providers(): Promise<ProviderView[]> { return this.#call('GET', '/providers'); }

@@ -100,6 +100,16 @@ function checkUrl(value: string, field: string, errors: DraftErrors, label: stri
   if (url.protocol !== 'https:' && url.protocol !== 'http:') errors[field] = `The ${label} must start with https://.`;
 }
 
+/** The endpoint URLs and authorization parameters of a generic or edited provider; null when they do not parse. */
+function checkEndpoints(draft: ProviderDraft, errors: DraftErrors): Record<string, string> | null {
+  checkUrl(draft.authUrl, 'authUrl', errors, 'authorization URL');
+  checkUrl(draft.tokenUrl, 'tokenUrl', errors, 'token URL');
+  if (draft.revocationUrl.trim()) checkUrl(draft.revocationUrl, 'revocationUrl', errors, 'revocation URL');
+  const parsed = parseParams(draft.authorizationParams);
+  if (!parsed.ok) errors.authorizationParams = parsed.error;
+  return parsed.ok ? parsed.params : null;
+}
+
 function checkCommon(draft: ProviderDraft, errors: DraftErrors, needsName: boolean): void {
   const id = draft.providerId.trim();
   if (!id) errors.providerId = 'Choose a provider id; agents ask for it by this name.';
@@ -140,18 +150,14 @@ export function buildCreateBody(draft: ProviderDraft, template?: TemplateView): 
       body: { kind: 'issuer', provider_id: draft.providerId.trim(), name: draft.name.trim(), issuer: draft.issuer.trim(), client_id: draft.clientId.trim(), client_secret: secretOf(draft) },
     };
   }
-  checkUrl(draft.authUrl, 'authUrl', errors, 'authorization URL');
-  checkUrl(draft.tokenUrl, 'tokenUrl', errors, 'token URL');
-  if (draft.revocationUrl.trim()) checkUrl(draft.revocationUrl, 'revocationUrl', errors, 'revocation URL');
-  const params = parseParams(draft.authorizationParams);
-  if (!params.ok) errors.authorizationParams = params.error;
-  if (!params.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  const params = checkEndpoints(draft, errors);
+  if (!params || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     body: {
       kind: 'generic', provider_id: draft.providerId.trim(), name: draft.name.trim(), client_id: draft.clientId.trim(), client_secret: secretOf(draft),
       auth_url: draft.authUrl.trim(), token_url: draft.tokenUrl.trim(), revocation_url: draft.revocationUrl.trim() || null,
-      uses_pkce: draft.usesPkce, token_endpoint_auth_method: draft.authMethod, authorization_params: params.params,
+      uses_pkce: draft.usesPkce, token_endpoint_auth_method: draft.authMethod, authorization_params: params,
     },
   };
 }
@@ -164,12 +170,8 @@ export function buildUpdateBody(original: ProviderView, draft: ProviderDraft, re
   const errors: DraftErrors = {};
   if (!draft.name.trim()) errors.name = 'Give the provider a name people will recognise.';
   if (!draft.clientId.trim()) errors.clientId = "Paste the client id from the provider's developer console.";
-  checkUrl(draft.authUrl, 'authUrl', errors, 'authorization URL');
-  checkUrl(draft.tokenUrl, 'tokenUrl', errors, 'token URL');
-  if (draft.revocationUrl.trim()) checkUrl(draft.revocationUrl, 'revocationUrl', errors, 'revocation URL');
-  const params = parseParams(draft.authorizationParams);
-  if (!params.ok) errors.authorizationParams = params.error;
-  if (!params.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  const params = checkEndpoints(draft, errors);
+  if (!params || Object.keys(errors).length > 0) return { ok: false, errors };
   const body: UpdateProviderBody = {};
   if (draft.name.trim() !== original.name) body.name = draft.name.trim();
   if (draft.clientId.trim() !== original.client_id) body.client_id = draft.clientId.trim();
@@ -180,7 +182,7 @@ export function buildUpdateBody(original: ProviderView, draft: ProviderDraft, re
   const revocation = draft.revocationUrl.trim() || null;
   if (revocation !== original.revocation_url) body.revocation_url = revocation;
   if (draft.usesPkce !== original.uses_pkce) body.uses_pkce = draft.usesPkce;
-  if (formatParams(params.params) !== formatParams(original.authorization_params)) body.authorization_params = params.params;
+  if (formatParams(params) !== formatParams(original.authorization_params)) body.authorization_params = params;
   return { ok: true, body };
 }
 
