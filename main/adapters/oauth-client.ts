@@ -107,22 +107,32 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
     async discover(issuer) {
       const issuerUrl = new URL(issuer);
       const insecure = isInsecureAllowed(issuer, options.allowInsecureEndpoints ?? false) ? { [oauth.allowInsecureRequests]: true } : {};
-      let lastError: unknown;
+      // What each well-known URL answered, so a failure names the URLs fetched, not library internals.
+      const tried: string[] = [];
+      const fetchAndNote = async (url: string, init: object): Promise<Response> => {
+        try {
+          const res = await baseFetch(url, init as RequestInit);
+          tried.push(res.ok ? `${url} (no usable metadata)` : `${url} (HTTP ${res.status})`);
+          return res;
+        } catch (err) {
+          tried.push(`${url} (${err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'no answer in time' : 'unreachable'})`);
+          throw err;
+        }
+      };
       for (const algorithm of ['oidc', 'oauth2'] as const) {
         try {
-          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure });
+          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: fetchAndNote, ...insecure });
           const as = await oauth.processDiscoveryResponse(issuerUrl, res);
           if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
           return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
         } catch (err) {
-          lastError = err;
           // An issuer mismatch is a verdict, not a reason to try the other well-known path.
           if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
             throw new UpstreamError('protocol', `the metadata names a different issuer than ${issuer} (RFC 8414 §3.3)`, 'issuer_mismatch', err);
           }
         }
       }
-      throw classify(lastError);
+      throw new UpstreamError('protocol', `no discovery metadata found; fetched ${tried.join(' and ')}`);
     },
 
     async pkce() {

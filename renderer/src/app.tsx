@@ -22,6 +22,7 @@ type Phase =
 export function App({ client, stream }: { client: OwnerClient; stream: EventStream }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const toasts = useToasts();
+  const [offline, setOffline] = useState(false);
 
   const loadSession = useCallback(async () => {
     try {
@@ -38,22 +39,45 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
   useEffect(() => {
     if (!ready) return undefined;
     stream.start();
-    // A refused stream usually means the session ended: check, and show sign-in if so.
-    const unsubscribe = stream.subscribe((m) => { if (m.name === 'closed') void loadSession(); });
+    // A refused stream usually means the session ended: check, and show sign-in if so. A
+    // broker that does not answer keeps the window (with its one banner) rather than replacing it.
+    const recheck = async (): Promise<void> => {
+      try {
+        await client.session();
+      } catch (error) {
+        const e = explainError(error);
+        if (e.signedOut) setPhase({ kind: 'signed-out' });
+        else if (e.unreachable) setOffline(true);
+      }
+    };
+    const unsubscribe = stream.subscribe((m) => { if (m.name === 'closed') void recheck(); });
     return () => { unsubscribe(); stream.stop(); };
-  }, [ready, stream, loadSession]);
+  }, [ready, stream, client]);
 
-  const { push } = toasts;
+  const { push, withdraw } = toasts;
   const reportError = useCallback((error: unknown) => {
     const e = explainError(error);
     if (e.signedOut) setPhase({ kind: 'signed-out' });
+    else if (e.unreachable) setOffline(true); // the shell's one banner says it; no toast on top
     else push({ tone: 'bad', text: e.fix ? `${e.message} ${e.fix}` : e.message });
   }, [push]);
-  const announce = useCallback((text: string) => push({ tone: 'ok', text }), [push]);
+  const announce = useCallback((text: string, topic?: string) => push({ tone: 'ok', text, topic }), [push]);
+
+  // The broker answers or not: the stream's signals and every data call say which.
+  const noteReachable = useCallback((reachable: boolean) => setOffline(!reachable), []);
+  useEffect(() => {
+    if (!ready) return undefined;
+    return stream.subscribe((m) => {
+      if (m.name === 'offline' || m.name === 'closed') setOffline(true);
+      else if (m.name === 'resync') setOffline(false);
+    });
+  }, [ready, stream]);
 
   const services = useMemo<AppServices | null>(
-    () => (phase.kind === 'ready' ? { client, stream, session: phase.session, reportError, announce } : null),
-    [phase, client, stream, reportError, announce],
+    () => (phase.kind === 'ready'
+      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable }
+      : null),
+    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable],
   );
 
   if (phase.kind === 'loading') return <main className="standalone" id="main"><p className="muted" aria-live="polite">Connecting to Latchkey…</p></main>;
@@ -61,8 +85,7 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
   if (phase.kind === 'unreachable') return <UnreachableScreen message={phase.message} fix={phase.fix} onRetry={() => void loadSession()} />;
   return (
     <AppContext.Provider value={services}>
-      <Shell />
-      <Toasts items={toasts.items} onDismiss={toasts.dismiss} />
+      <Shell toasts={<Toasts items={toasts.items} onDismiss={toasts.dismiss} />} />
     </AppContext.Provider>
   );
 }

@@ -2,6 +2,7 @@
 import type { ConnectionView } from '../../../main/http/owner-api-types.ts';
 import { openExternal } from '../api/open-external.ts';
 import { useApp } from '../app-context.ts';
+import { ProviderMark } from '../components/provider-mark.tsx';
 import { ScopeList } from '../components/scope-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Age, Expiry } from '../components/time-text.tsx';
@@ -35,13 +36,13 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke }: Props
 
   return (
     <tr>
-      <td>{c.provider_name}</td>
-      <td>{c.user_id}</td>
-      <td>{whoLabel(c.key_label, c.agent_id)}</td>
-      <td><ScopeList scopes={c.scopes} /></td>
-      <td>{c.expires_at ? <Expiry iso={c.expires_at} now={now} /> : <span className="muted">no expiry given</span>}</td>
-      <td>{c.last_refresh_at ? <Age iso={c.last_refresh_at} now={now} /> : <span className="muted">never</span>}</td>
-      <td>
+      <td data-label="Provider" className="cell-title"><span className="with-mark"><ProviderMark name={c.provider_name} markKey={c.provider_id} size="small" />{c.provider_name}</span></td>
+      <td data-label="User">{c.user_id}</td>
+      <td data-label="Agent / key">{whoLabel(c.key_label, c.agent_id)}</td>
+      <td data-label="Scopes"><ScopeList scopes={c.scopes} /></td>
+      <td data-label="Token expires">{c.expires_at ? <Expiry iso={c.expires_at} now={now} /> : <span className="muted">no expiry given</span>}</td>
+      <td data-label="Last refresh">{c.last_refresh_at ? <Age iso={c.last_refresh_at} now={now} /> : <span className="muted">never</span>}</td>
+      <td data-label="Status">
         <StatusBadge tone={status.tone} title={status.hint}>{status.label}</StatusBadge>
         {action.error ? <p className="error-text" role="alert">{explainError(action.error).message}</p> : null}
       </td>

@@ -46,7 +46,7 @@ export function ConnectionsPage() {
       ) : null}
       {merged.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="reflow">
             <caption className="sr-only">Connections</caption>
             <thead>
               <tr><th scope="col">Provider</th><th scope="col">User</th><th scope="col">Agent / key</th><th scope="col">Scopes</th><th scope="col">Token expires</th><th scope="col">Last refresh</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
