@@ -24,6 +24,8 @@ export interface AppServices {
   offline: boolean;
   /** Called by data hooks: `false` after a call that never reached the broker, `true` after one that did. */
   noteReachable: (reachable: boolean) => void;
+  /** Grows each time the broker answers again after a silence: data hooks re-read then. */
+  onlineEpoch: number;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

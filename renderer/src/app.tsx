@@ -13,6 +13,8 @@ import { Shell } from './shell.tsx';
 import { SignInScreen, UnreachableScreen } from './sign-in-screen.tsx';
 import { Toasts, useToasts } from './toasts.tsx';
 
+const OFFLINE_RETRY_MS = 3000;
+
 type Phase =
   | { kind: 'loading' }
   | { kind: 'signed-out' }
@@ -65,6 +67,17 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
 
   // The broker answers or not: the stream's signals and every data call say which.
   const noteReachable = useCallback((reachable: boolean) => setOffline(!reachable), []);
+  // While offline, ask every few seconds; when it answers, bump the epoch so pages re-read.
+  const [onlineEpoch, setOnlineEpoch] = useState(0);
+  useEffect(() => {
+    if (!offline || !ready) return undefined;
+    const timer = setInterval(() => {
+      client.session().then(() => { setOffline(false); setOnlineEpoch((n) => n + 1); }, (error: unknown) => {
+        if (explainError(error).signedOut) setPhase({ kind: 'signed-out' });
+      });
+    }, OFFLINE_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [offline, ready, client]);
   useEffect(() => {
     if (!ready) return undefined;
     return stream.subscribe((m) => {
@@ -75,9 +88,9 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
 
   const services = useMemo<AppServices | null>(
     () => (phase.kind === 'ready'
-      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable }
+      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable, onlineEpoch }
       : null),
-    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable],
+    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable, onlineEpoch],
   );
 
   if (phase.kind === 'loading') return <main className="standalone" id="main"><p className="muted" aria-live="polite">Connecting to Latchkey…</p></main>;

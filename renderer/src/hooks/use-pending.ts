@@ -23,7 +23,7 @@ export interface Pending {
 }
 
 export function usePending(): Pending {
-  const { client, reportError, noteReachable, announce } = useApp();
+  const { client, reportError, noteReachable, announce, onlineEpoch } = useApp();
   const [state, dispatch] = useReducer(pendingReducer, INITIAL_PENDING);
   const [error, setError] = useState<unknown>(null);
   const items = useRef(state.items);
@@ -55,6 +55,7 @@ export function usePending(): Pending {
   });
 
   useEffect(() => { if (state.stale) void reload(); }, [state.stale, reload]);
+  useEffect(() => { if (onlineEpoch > 0) void reload(); }, [onlineEpoch, reload]);
 
   const anyWaiting = state.items.length > 0;
   useEffect(() => {

@@ -19,7 +19,7 @@ export interface Resource<T> {
 }
 
 export function useResource<T>(load: () => Promise<T>, refreshOn: readonly OwnerEventName[] = []): Resource<T> {
-  const { reportError, noteReachable } = useApp();
+  const { reportError, noteReachable, onlineEpoch } = useApp();
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
@@ -49,6 +49,13 @@ export function useResource<T>(load: () => Promise<T>, refreshOn: readonly Owner
   }, [reportError, noteReachable]);
 
   useEffect(() => { void reload(); }, [reload]);
+  // Back after a silence: what is on screen may be stale (or an error).
+  const seenEpoch = useRef(onlineEpoch);
+  useEffect(() => {
+    if (seenEpoch.current === onlineEpoch) return;
+    seenEpoch.current = onlineEpoch;
+    void reload();
+  }, [onlineEpoch, reload]);
 
   const watched = refreshOn.join(' ');
   useStream((message) => {
