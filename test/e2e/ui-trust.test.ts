@@ -208,6 +208,9 @@ describe('issue 16: the window at every width and theme, every state, every keys
     assert.match((await custom.textContent()) ?? '', new RegExp(DECISION_WORDS.noDescription));
     assert.doesNotMatch((await ghCard.textContent()) ?? '', /—/);
     assert.match((await ghCard.textContent()) ?? '', /Nothing held at GitHub yet/);
+    await ghCard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'trust-pending-risky.png') });
+    if (process.env.LATCHKEY_UPDATE_SCREENSHOTS === '1') copyFileSync(join(SCREENSHOT_DIR, 'trust-pending-risky.png'), join(DOCS_SCREENSHOTS, 'pending-risky.png'));
   });
 
   test('every page at 1280 and 420 px, light and dark: no sideways scroll, controls on screen, axe clean', async () => {

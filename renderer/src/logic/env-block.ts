@@ -8,7 +8,7 @@ const KEEP = 8;
 
 export function maskSecret(secret: string): string {
   if (secret.length <= KEEP) return '•'.repeat(secret.length);
-  return `${secret.slice(0, KEEP)}${'•'.repeat(Math.min(24, secret.length - KEEP))}`;
+  return `${secret.slice(0, KEEP)}${'•'.repeat(Math.min(12, secret.length - KEEP))}`;
 }
 
 export function maskEnvBlock(block: string): string {

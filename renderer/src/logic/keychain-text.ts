@@ -2,14 +2,15 @@
  * The keychain's failure reason (raw text from D-Bus, libsecret or the OS) in words: what
  * it means and what fixes it. The raw text stays available behind a disclosure.
  */
-export interface KeychainProblem { meaning: string; fix: string }
+export interface KeychainProblem { meaning: string; fix: string; command?: string }
 
 const KNOWN: ReadonlyArray<{ test: RegExp; problem: KeychainProblem }> = [
   {
     test: /autolaunch|DBUS_SESSION_BUS_ADDRESS|session bus|Cannot spawn a message bus|org\.freedesktop\.DBus/i,
     problem: {
       meaning: 'Latchkey found no desktop session bus (D-Bus), so it cannot reach a keychain. This happens over SSH, in containers and in bare terminals.',
-      fix: 'Start Latchkey from your desktop session, or run it inside one: dbus-run-session -- sh -c \'gnome-keyring-daemon --unlock; npm start\'.',
+      fix: 'Start Latchkey from your desktop session, or run it inside one:',
+      command: "dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock; npm start'",
     },
   },
   {

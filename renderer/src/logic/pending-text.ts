@@ -39,6 +39,11 @@ export function requestedScopes(item: Pick<PendingRequestView, 'scopes' | 'scope
   }));
 }
 
+/** True when the template describes none of the scopes: then the list says so once, not per row. */
+export function noneDescribed(scopes: readonly RequestedScope[]): boolean {
+  return scopes.length > 0 && scopes.every((s) => !s.described);
+}
+
 /** One sentence over the list: what is new, or that this agent holds nothing here yet. */
 export function scopeSummary(item: Pick<PendingRequestView, 'scopes' | 'held_scopes' | 'provider_name'>): string {
   if (item.held_scopes.length === 0) return `Nothing held at ${item.provider_name} yet: every scope below would be new.`;

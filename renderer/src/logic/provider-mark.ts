@@ -6,7 +6,8 @@
 export const MARK_HUES = 8;
 
 export function monogram(name: string): string {
-  const words = name.replace(/[^\p{L}\p{N}\s]/gu, ' ').trim().split(/\s+/).filter(Boolean);
+  // "Microsoft (Entra ID / Microsoft account)" is Microsoft: asides in parentheses do not count.
+  const words = name.replace(/\([^)]*\)/g, ' ').replace(/[^\p{L}\p{N}\s]/gu, ' ').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return '?';
   const first = words[0] ?? '';
   if (words.length === 1) return (first.slice(0, 1).toUpperCase() + first.slice(1, 2).toLowerCase()) || '?';

@@ -23,7 +23,7 @@ export function ActivityTable({ entries }: { entries: readonly ActivityEntryView
               <td data-label="User">{e.user_id ?? '—'}</td>
               <td data-label="Provider">{e.provider_id ?? '—'}</td>
               <td data-label="Scopes">{e.scopes ? <ScopeList scopes={e.scopes} /> : '—'}</td>
-              <td data-label="Decision">{e.decision ?? (e.channel ? '' : '—')}{e.channel ? <span className="muted small"> via {e.channel}</span> : null}</td>
+              <td data-label="Decision"><span>{e.decision ?? (e.channel ? '' : '—')}{e.channel ? <span className="muted small"> via {e.channel}</span> : null}</span></td>
               <td data-label="Detail" className="detail">{e.detail ?? ''}</td>
             </tr>
           ))}

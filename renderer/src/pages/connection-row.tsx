@@ -43,8 +43,10 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke }: Props
       <td data-label="Token expires">{c.expires_at ? <Expiry iso={c.expires_at} now={now} /> : <span className="muted">no expiry given</span>}</td>
       <td data-label="Last refresh">{c.last_refresh_at ? <Age iso={c.last_refresh_at} now={now} /> : <span className="muted">never</span>}</td>
       <td data-label="Status">
-        <StatusBadge tone={status.tone} title={status.hint}>{status.label}</StatusBadge>
-        {action.error ? <p className="error-text" role="alert">{explainError(action.error).message}</p> : null}
+        <div>
+          <StatusBadge tone={status.tone} title={status.hint}>{status.label}</StatusBadge>
+          {action.error ? <p className="error-text" role="alert">{explainError(action.error).message}</p> : null}
+        </div>
       </td>
       <td className="row-actions">
         {needsReconnect(c.status)

@@ -58,7 +58,7 @@ export function GrantsPage() {
                   <td data-label="Provider"><span className="with-mark"><ProviderMark name={g.provider_id} markKey={g.provider_id} size="small" />{g.provider_id}</span></td>
                   <td data-label="Scopes"><ScopeList scopes={g.scopes} /></td>
                   <td data-label="Valid" title={g.expires_at ? formatTimestamp(g.expires_at) : undefined}>{grantLifetime(g, now)}</td>
-                  <td data-label="Decided"><Age iso={g.created_at} now={now} /> <span className="muted">via {g.decided_via}</span></td>
+                  <td data-label="Decided"><span><Age iso={g.created_at} now={now} /> <span className="muted">via {g.decided_via}</span></span></td>
                   <td className="row-actions">
                     <button type="button" className="btn small danger-outline" disabled={action.busy} onClick={() => setRevoking(g)} aria-label={`Revoke grant for ${whoLabel(g.key_label, g.agent_id)} on ${g.provider_id}`}>Revoke</button>
                   </td>

@@ -41,7 +41,7 @@ export function ProviderCard({ provider: p, onSaved, onDeleted }: Props) {
       {editing ? (
         <EditProvider provider={p} onCancel={() => setEditing(false)} onSaved={(saved) => { setEditing(false); onSaved(saved); }} />
       ) : (
-        <dl className="facts">
+        <dl className="facts stack-narrow">
           <dt>Redirect URI</dt><dd><Copyable value={p.redirect_uri} label={`Redirect URI of ${p.name}`} /></dd>
           <dt>Client id</dt><dd className="mono">{p.client_id}</dd>
           <dt>Secret</dt><dd>{p.has_client_secret ? 'stored, sealed by the OS keychain' : 'none (public client)'}</dd>

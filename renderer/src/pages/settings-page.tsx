@@ -68,6 +68,7 @@ function KeychainSection() {
           <p className="notice-title">Latchkey cannot store tokens right now. Nothing is stored in plaintext meanwhile.</p>
           <p><strong>What it means:</strong> {problem.meaning}</p>
           <p><strong>Fix:</strong> {problem.fix}</p>
+          {problem.command ? <pre className="mono command small">{problem.command}</pre> : null}
           {keychain.reason ? (
             <details className="raw">
               <summary>Technical details</summary>
