@@ -1,29 +1,30 @@
 /**
  * The words of a decision, shared by every place a human decides on a request: the
  * window's Pending card (renderer/src/pages/pending-card.tsx) and the browser's /start
- * page (main/http/flow-pages.ts). Pure data with no imports, so the renderer can bundle it.
+ * page (main/http/flow-pages.ts). Pure data (a type import only), so the renderer can bundle it.
  */
-export type DecisionDuration = 'once' | '1h' | '8h' | '30d' | 'forever';
+import type { GrantDuration } from './model.ts';
+
+export type DecisionDuration = GrantDuration;
 
 export interface DecisionChoice { value: DecisionDuration; label: string }
 
-/** "Allow" select: how long an approval lasts (design.md §4). */
-export const GRANT_CHOICES: readonly DecisionChoice[] = [
-  { value: 'once', label: 'Once' },
-  { value: '1h', label: 'For 1 hour' },
-  { value: '8h', label: 'For 8 hours' },
-  { value: '30d', label: 'For 30 days' },
-  { value: 'forever', label: 'Until revoked' },
-];
+/** Keyed by duration, so a duration added to the model fails to compile until it has a label here. */
+const GRANT_LABELS: Readonly<Record<DecisionDuration, string>> = {
+  once: 'Once', '1h': 'For 1 hour', '8h': 'For 8 hours', '30d': 'For 30 days', forever: 'Until revoked',
+};
+const DENY_LABELS: Readonly<Record<DecisionDuration, string>> = {
+  once: 'Just this request', '1h': 'Deny for 1 hour', '8h': 'Deny for 8 hours', '30d': 'Deny for 30 days', forever: 'Always deny',
+};
+
+const choices = (labels: Readonly<Record<DecisionDuration, string>>): readonly DecisionChoice[] =>
+  (Object.keys(labels) as DecisionDuration[]).map((value) => ({ value, label: labels[value] }));
+
+/** "Allow" select: how long an approval lasts (design.md §4), shortest first. */
+export const GRANT_CHOICES: readonly DecisionChoice[] = choices(GRANT_LABELS);
 
 /** "Remember" select next to Deny: how long identical requests are denied without asking. */
-export const DENY_CHOICES: readonly DecisionChoice[] = [
-  { value: 'once', label: 'Just this request' },
-  { value: '1h', label: 'Deny for 1 hour' },
-  { value: '8h', label: 'Deny for 8 hours' },
-  { value: '30d', label: 'Deny for 30 days' },
-  { value: 'forever', label: 'Always deny' },
-];
+export const DENY_CHOICES: readonly DecisionChoice[] = choices(DENY_LABELS);
 
 export const DEFAULT_GRANT: DecisionDuration = '1h';
 export const DEFAULT_DENY: DecisionDuration = 'once';
@@ -41,7 +42,3 @@ export const DECISION_WORDS = {
   newScope: 'new',
   noDescription: 'No description in the provider template',
 } as const;
-
-export function isDecisionDuration(v: unknown): v is DecisionDuration {
-  return typeof v === 'string' && GRANT_CHOICES.some((c) => c.value === v);
-}

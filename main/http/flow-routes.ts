@@ -6,7 +6,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Core } from '../core/core.ts';
 import { BadRequest, LatchkeyError } from '../core/errors.ts';
-import { isDecisionDuration } from '../core/decision-words.ts';
 import { isGrantDuration } from '../core/grants.ts';
 import { sha256 } from '../core/hash.ts';
 import type { AuthRequestRecord } from '../core/ports.ts';
@@ -66,7 +65,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
     if (body.decision === 'deny') {
       // "Remember" beside Deny, as on the window's Pending card; absent or unknown means just this request.
-      core.requests.deny(request.authId, 'browser', isDecisionDuration(body.remember) ? body.remember : 'once');
+      core.requests.deny(request.authId, 'browser', isGrantDuration(body.remember) ? body.remember : 'once');
       return res.redirect(303, `/start/${req.params.t}`);
     }
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {
@@ -80,7 +79,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
   r.get('/consent/:ticket', async (req, res) => {
     const authId = core.sessions.redeemConsentTicket(req.params.ticket ?? '');
     const request = authId ? core.requests.get(authId) : undefined;
-    if (!request) return sendPage(res, 404, failedPage('Link used or expired', 'Consent links work once, for 10 minutes. For a new one, run npx latchkey approvals approve with the request id again.'));
+    if (!request) return sendPage(res, 404, failedPage('Link used or expired', 'Consent links work once, for 10 minutes. Run `npx latchkey approvals approve <auth_id>` again for a new one.'));
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
     return toProvider(req, res, request);
   });
