@@ -148,6 +148,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
           if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
           return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
         } catch (err) {
+          lastError = err;
           // An issuer mismatch is a verdict, not a reason to try the other well-known path.
           if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
             throw new UpstreamError('protocol', `the metadata names a different issuer than ${issuer} (RFC 8414 §3.3)`, 'issuer_mismatch', err);
