@@ -52,6 +52,11 @@ export function scopeSummary(item: Pick<PendingRequestView, 'scopes' | 'held_sco
   return `Already holds ${item.held_scopes.join(', ')}. New in this request: ${fresh.join(', ')}.`;
 }
 
+/** The toast topic of "sign in to X in the page that opened", withdrawn when the connection is made. */
+export function reconnectTopic(providerId: string, userId: string): string {
+  return `reconnect:${providerId}:${userId}`;
+}
+
 /** The toast topic of "finish on the consent page", withdrawn when consent completes. */
 export function consentTopic(authId: string): string {
   return `consent:${authId}`;

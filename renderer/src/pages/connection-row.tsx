@@ -10,6 +10,7 @@ import { useAction } from '../hooks/use-action.ts';
 import { explainError } from '../logic/explain-error.ts';
 import { STATUS_LABELS, needsReconnect } from '../logic/connection-status.ts';
 import { whoLabel } from '../logic/grant-text.ts';
+import { reconnectTopic } from '../logic/pending-text.ts';
 
 interface Props {
   connection: ConnectionView;
@@ -27,7 +28,7 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke }: Props
   const reconnect = () => action.run(async () => {
     const { consent_url } = await client.reconnect(c.id);
     const opened = await openExternal(consent_url);
-    announce(opened.opened ? `Sign in to ${c.provider_name} in the page that opened.` : `Could not open the consent page: ${opened.reason}.`);
+    announce(opened.opened ? `Sign in to ${c.provider_name} in the page that opened.` : `Could not open the consent page: ${opened.reason}.`, reconnectTopic(c.provider_id, c.user_id));
   });
   const refresh = () => action.run(async () => {
     onChanged(await client.refreshConnection(c.id));
