@@ -13,8 +13,8 @@ function facts(v: RequestView) {
   const r = v.request;
   return html`<dl>
     <dt>Provider</dt><dd>${v.provider.name} <span class="muted">(${v.provider.providerId})</span></dd>
-    <dt>API key</dt><dd>${v.keyLabel}</dd>
-    <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">none given</span>`}</dd>
+    <dt>Key</dt><dd>${v.keyLabel}</dd>
+    <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">not given</span>`}</dd>
     <dt>User</dt><dd>${r.userId}</dd>
     <dt>Scopes</dt><dd>${r.scopes.length ? r.scopes.map((s) => html`<span class="scope">${s}</span>`) : html`<span class="muted">none</span>`}</dd>
     <dt>Consent</dt><dd>${r.needsConsent ? W.consentNeeded : W.alreadyConnected}</dd>
