@@ -62,7 +62,7 @@ export function KeysSection() {
             <tbody>
               {live.map((k) => (
                 <tr key={k.id}>
-                  <td data-label="Label">{k.label}</td>
+                  <td data-label="Label" className="cell-title">{k.label}</td>
                   <td data-label="Role">{k.role === 'owner' ? 'owner (everything, provider setup included)' : 'agent (tokens only)'}</td>
                   <td data-label="Created"><Age iso={k.created_at} now={now} /></td>
                   <td className="row-actions">
