@@ -1,0 +1,85 @@
+/**
+ * What mcp-discover decides from what the servers say (issue 14 §6): the RFC 8707 resource
+ * (verbatim from the metadata), the default scopes, the scope and auth method it registers
+ * with. Real core (ProviderService over SQLite :memory:), an OAuthClient that serves the
+ * documents a test sets and records registrations.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { chooseAuthMethod, registrationRequest } from '../../../main/core/mcp/client-registration.ts';
+import { defaultScopes, discoverMcpProvider, registrableScopes } from '../../../main/core/mcp/discover-mcp-provider.ts';
+import { mcpDefaultScopes, mcpResource } from '../../../main/core/mcp/mcp-client-facts.ts';
+import type { ClientRegistrationRequest, OAuthClient, ProtectedResourceMetadataDocument, ServerMetadata } from '../../../main/core/ports.ts';
+import { FakeOAuth, coreHarness, quietLogger } from '../../helpers/fakes.ts';
+
+describe('MCP discovery choices', () => {
+  test('default scopes: the challenge scope, else scopes_supported; offline_access when the server offers it', () => {
+    assert.deepEqual(defaultScopes('files:read files:write', ['mcp:tools'], undefined), ['files:read', 'files:write']);
+    assert.deepEqual(defaultScopes(null, ['mcp:tools'], ['mcp:tools']), ['mcp:tools']);
+    assert.deepEqual(defaultScopes('', ['mcp:tools'], ['mcp:tools', 'offline_access']), ['mcp:tools', 'offline_access']);
+    assert.deepEqual(defaultScopes(null, [], undefined), []);
+    // Registration names only what the authorization server lists (oidc-provider refuses others).
+    assert.deepEqual(registrableScopes(['mcp:tools', 'offline_access'], { scopes_supported: ['openid', 'offline_access'] }), ['offline_access']);
+    assert.deepEqual(registrableScopes(['mcp:tools'], {}), ['mcp:tools']);
+  });
+
+  test('auth method from token_endpoint_auth_methods_supported: none when offered or unsaid, else basic, else post', () => {
+    assert.equal(chooseAuthMethod(['client_secret_post', 'none']), 'none');
+    assert.equal(chooseAuthMethod(undefined), 'none');
+    assert.equal(chooseAuthMethod(['client_secret_post']), 'client_secret_post');
+    assert.equal(chooseAuthMethod(['client_secret_post', 'client_secret_basic']), 'client_secret_basic');
+    assert.equal(chooseAuthMethod(['private_key_jwt']), null);
+    assert.equal(registrationRequest('http://127.0.0.1:1/cb', { scopes: ['a', 'b'], authMethod: 'client_secret_post' }).scope, 'a b');
+    assert.equal(registrationRequest('http://127.0.0.1:1/cb').scope, undefined, 'no scopes: no scope member');
+  });
+
+  async function discover(options: { resource: string; challengeScope: string | null; authMethods?: string[]; serverScopes?: string[] }) {
+    const h = coreHarness(() => ({ access_token: 'x', token_type: 'Bearer' }));
+    const registered: ClientRegistrationRequest[] = [];
+    const meta: ServerMetadata = {
+      issuer: 'https://as.example', authorization_endpoint: 'https://as.example/authorize', token_endpoint: 'https://as.example/token',
+      registration_endpoint: 'https://as.example/register', code_challenge_methods_supported: ['S256'],
+      ...(options.authMethods ? { token_endpoint_auth_methods_supported: options.authMethods } : {}),
+      ...(options.serverScopes ? { scopes_supported: options.serverScopes } : {}),
+    };
+    // The harness's own client is the core's; this one serves discovery to discoverMcpProvider.
+    class Discovering extends FakeOAuth {
+      override async discover(): Promise<ServerMetadata> { return meta; }
+      override async fetchProtectedResourceMetadata(): Promise<ProtectedResourceMetadataDocument> {
+        return { url: 'https://h.example/.well-known/oauth-protected-resource', document: { resource: options.resource, authorization_servers: ['https://as.example'], scopes_supported: ['mcp:tools'] }, challengeScope: options.challengeScope };
+      }
+      override async registerClient(_endpoint: string, request: ClientRegistrationRequest): Promise<unknown> {
+        registered.push(request);
+        return { client_id: 'dyn-1', ...(request.token_endpoint_auth_method === 'none' ? {} : { client_secret: 's3cret' }), token_endpoint_auth_method: request.token_endpoint_auth_method };
+      }
+    }
+    const oauth: OAuthClient = new Discovering(() => ({ access_token: 'x', token_type: 'Bearer' }));
+    const provider = await discoverMcpProvider({
+      oauth, providers: h.core.providers, settings: h.store.settings, redirectUri: (id) => `http://127.0.0.1:24817/host-oauth-callback/${id}`,
+      allowInsecureEndpoints: false, logger: quietLogger,
+    }, { providerId: 'notes', name: 'Notes', mcpServerUrl: 'https://h.example/mcp/' });
+    return { h, provider, registered };
+  }
+
+  test('an origin-level resource is sent verbatim, not the typed URL; scope and method go into the registration', async () => {
+    const { h, provider, registered } = await discover({ resource: 'https://h.example', challengeScope: 'notes:read', authMethods: ['client_secret_basic'], serverScopes: ['notes:read', 'offline_access'] });
+    assert.equal(provider.mcpServerUrl, 'https://h.example/mcp/', 'the typed URL stays the server URL');
+    assert.equal(mcpResource(h.store.settings, provider), 'https://h.example');
+    assert.equal(h.core.providers.clientConfig(h.core.providers.get('notes')).resource, 'https://h.example', 'token requests carry it too');
+    assert.deepEqual(mcpDefaultScopes(h.store.settings, provider), ['notes:read', 'offline_access']);
+    assert.equal(registered[0]!.scope, 'notes:read offline_access');
+    assert.equal(registered[0]!.token_endpoint_auth_method, 'client_secret_basic');
+    assert.equal(provider.tokenEndpointAuthMethod, 'client_secret_basic');
+    assert.equal(provider.hasClientSecret, true);
+  });
+
+  test('the consent URL of a request naming no scopes asks for the default scopes, with the advertised resource', async () => {
+    const { h } = await discover({ resource: 'https://h.example/mcp', challengeScope: null });
+    const owner = h.core.keys.list().find((k) => k.role === 'owner')!;
+    const a = await h.core.requests.authenticate(owner, { provider: 'notes', scopes: [] });
+    await h.core.requests.approve(a.authId!, 'forever', 'cli');
+    const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
+    assert.equal(url.searchParams.get('scope'), 'mcp:tools');
+    assert.equal(url.searchParams.get('resource'), 'https://h.example/mcp');
+  });
+});
