@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MCP_PROTOCOL_VERSION, createMcpDiscoveryClient } from '../../../main/adapters/mcp-discovery-client.ts';
 import { chooseAuthMethod, registrationRequest } from '../../../main/core/mcp/client-registration.ts';
 import { defaultScopes, discoverMcpProvider, registrableScopes } from '../../../main/core/mcp/discover-mcp-provider.ts';
 import { mcpDefaultScopes, mcpResource } from '../../../main/core/mcp/mcp-client-facts.ts';
@@ -81,5 +82,21 @@ describe('MCP discovery choices', () => {
     const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
     assert.equal(url.searchParams.get('scope'), 'mcp:tools');
     assert.equal(url.searchParams.get('resource'), 'https://h.example/mcp');
+  });
+
+  test('the adapter reads the 401 challenge\'s scope and sends MCP-Protocol-Version on every discovery request', async () => {
+    const seen: Headers[] = [];
+    const fetchFake: typeof fetch = async (input, init) => {
+      seen.push(new Headers(init?.headers));
+      const url = String(input);
+      if (url === 'https://h.example/mcp') return new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token", scope="notes:read notes:write", resource_metadata="https://h.example/prm"' } });
+      return new Response(JSON.stringify({ resource: 'https://h.example/mcp', authorization_servers: ['https://as.example'] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const client = createMcpDiscoveryClient({ fetch: fetchFake, timeoutMs: 1000, allowInsecureEndpoints: false });
+    const doc = await client.fetchProtectedResourceMetadata('https://h.example/mcp');
+    assert.equal(doc.url, 'https://h.example/prm');
+    assert.equal(doc.challengeScope, 'notes:read notes:write');
+    assert.equal(seen.length, 2);
+    for (const h of seen) assert.equal(h.get('mcp-protocol-version'), MCP_PROTOCOL_VERSION);
   });
 });
