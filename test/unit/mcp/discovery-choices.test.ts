@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import { MCP_PROTOCOL_VERSION, createMcpDiscoveryClient } from '../../../main/adapters/mcp-discovery-client.ts';
 import { chooseAuthMethod, registrationRequest } from '../../../main/core/mcp/client-registration.ts';
 import { defaultScopes, discoverMcpProvider, registrableScopes } from '../../../main/core/mcp/discover-mcp-provider.ts';
-import { mcpDefaultScopes, mcpResource } from '../../../main/core/mcp/mcp-client-facts.ts';
+import { mcpDefaultScopes, mcpResource, readMcpClientFacts, writeMcpClientFacts } from '../../../main/core/mcp/mcp-client-facts.ts';
+import { McpClients } from '../../../main/core/mcp/mcp-clients.ts';
 import type { ClientRegistrationRequest, OAuthClient, ProtectedResourceMetadataDocument, ServerMetadata } from '../../../main/core/ports.ts';
 import { FakeOAuth, coreHarness, quietLogger } from '../../helpers/fakes.ts';
 
@@ -99,4 +100,33 @@ describe('MCP discovery choices', () => {
     assert.equal(seen.length, 2);
     for (const h of seen) assert.equal(h.get('mcp-protocol-version'), MCP_PROTOCOL_VERSION);
   });
+
+  test('Latchkey moved port: concurrent consents register the client again once, and use the new client', async () => {
+    const { h, registered } = await discover({ resource: 'https://h.example/mcp', challengeScope: null, serverScopes: ['mcp:tools'] });
+    // As if discovery had run when Latchkey listened elsewhere.
+    const facts = readMcpClientFacts(h.store.settings, 'notes')!;
+    writeMcpClientFacts(h.store.settings, 'notes', { ...facts, redirectUri: 'http://127.0.0.1:1111/host-oauth-callback/notes' });
+    const clients = new McpClients({ settings: h.store.settings, oauth: registeringOAuth(registered, 'dyn-2'), providers: h.core.providers, logger: quietLogger });
+    const current = 'http://127.0.0.1:24817/host-oauth-callback/notes';
+    const [a, b] = await Promise.all([clients.forRedirect(h.core.providers.get('notes'), current), clients.forRedirect(h.core.providers.get('notes'), current)]);
+    assert.equal(registered.length, 2, 'discovery, then one registration again');
+    assert.deepEqual(registered[1]!.redirect_uris, [current]);
+    assert.equal(registered[1]!.scope, 'mcp:tools');
+    assert.equal(a.clientId, 'dyn-2');
+    assert.equal(b.clientId, 'dyn-2');
+    assert.equal(readMcpClientFacts(h.store.settings, 'notes')!.redirectUri, current);
+    await clients.forRedirect(h.core.providers.get('notes'), current);
+    assert.equal(registered.length, 2, 'the same redirect URI: nothing to do');
+  });
 });
+
+/** An OAuthClient whose registration endpoint issues `clientId` and records the request. */
+function registeringOAuth(registered: ClientRegistrationRequest[], clientId: string): OAuthClient {
+  return new class extends FakeOAuth {
+    override async registerClient(_endpoint: string, request: ClientRegistrationRequest): Promise<unknown> {
+      registered.push(request);
+      await new Promise((r) => setImmediate(r));
+      return { client_id: clientId, token_endpoint_auth_method: 'none' };
+    }
+  }(() => ({ access_token: 'x', token_type: 'Bearer' }));
+}
