@@ -149,6 +149,8 @@ function withAliases(body: unknown): unknown {
   for (const k in body) {
     if (!/[A-Z]/.test(k)) continue;
     const snake = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    // `_Proto__` would become `__proto__`: never let an alias reach the prototype (S06).
+    if (snake === '__proto__') continue;
     out ??= { ...(body as Record<string, unknown>) };
     if (!Object.hasOwn(out, snake)) out[snake] = (body as Record<string, unknown>)[k];
   }
