@@ -285,6 +285,19 @@ describe('S34 untrusted text: control characters and bidi overrides are refused 
     assert.equal((await b.api('/v2/auth/providers')).text, before, 'providers unchanged');
   });
 
+  test('S34 ids in the path are refused the same way (they are echoed in answers), on both mounts', async () => {
+    for (const [path, method, loc] of [
+      ['/v2/auth/providers/test%1B%5B31m', 'GET', 'provider_id'], ['/v2/auth/providers/x%E2%80%AE', 'PATCH', 'provider_id'],
+      ['/api-host/v2/auth/providers/x%07', 'DELETE', 'provider_id'], ['/v2/auth/wait/lk-auth-%1B', 'GET', 'auth_id'], ['/v2/auth/wait/lk-auth-%1B/', 'GET', 'auth_id'],
+    ] as const) {
+      const res = await b.api(path, { method, ...(method === 'PATCH' ? { body: {} } : {}) });
+      assert.equal(res.status, 422, `${method} ${path}: ${res.text}`);
+      assert.deepEqual(res.body.detail[0].loc, ['path', loc]);
+      assert.equal(res.body.detail[0].type, 'unsafe_text');
+    }
+    assert.equal((await b.api('/v2/auth/providers/test-idp')).status, 200, 'a plain id still works');
+  });
+
   test('S34 owner API: key and pairing labels, trust rules and owner-made providers are refused the same way', async () => {
     const key = await b.api('/ui/api/keys', { key: null, headers: control(), body: { label: 'triage\u001b]0;owned\u0007' } });
     assert.equal(key.status, 422, key.text);
