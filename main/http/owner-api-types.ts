@@ -172,7 +172,11 @@ export interface ActivityEntryView {
 /** GET /activity?provider=&agent=&key=&type=&decision=&since=&until=&limit=&before= */
 export interface ActivityPage { entries: ActivityEntryView[]; next_before: number | null }
 
-export interface TrustRuleWire { agent_id: string; provider_id: string; scopes: string[] }
+/**
+ * S35: a trust rule covers one API key (`key_id`; `key_label` is shown, not sent back) and
+ * optionally one agent name that key sends (`agent_id` null = any agent of that key).
+ */
+export interface TrustRuleWire { key_id: string; key_label?: string; agent_id: string | null; provider_id: string; scopes: string[] }
 
 export interface SettingsView {
   approval_mode: ApprovalModeWire;

@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { sdkActor } from '../core/activity.ts';
 import type { Core } from '../core/core.ts';
 import { Forbidden } from '../core/errors.ts';
 import type { ApiKey } from '../core/model.ts';
@@ -58,20 +59,20 @@ export function sdkRoutes(core: Core): Router {
     const b = parse(mcpDiscoverBody, req.body, 'body');
     const created = await core.discoverMcpProvider({
       providerId: b.provider_id, name: b.name, mcpServerUrl: b.mcp_server_url, clientId: b.client_id, clientSecret: b.client_secret,
-    });
+    }, sdkActor(apiKey(res)));
     res.json(wire(created));
   });
 
   r.post('/providers', (req, res) => {
     requireOwnerKey(apiKey(res), 'create providers');
     const b = parse(createProviderBody, req.body, 'body');
-    const created = core.providers.create({
+    const created = core.createProvider({
       providerId: b.provider_id, name: b.name, clientId: b.client_id, clientSecret: b.client_secret, authUrl: b.auth_url,
       tokenUrl: b.token_url, usesPkce: b.uses_pkce ?? undefined, codeChallengeMethod: b.code_challenge_method,
       tokenEndpointAuthMethod: b.token_endpoint_auth_method ?? undefined, providerType: b.provider_type,
       authorizationParams: b.authorization_params ?? undefined, allowedRedirectUris: b.allowed_redirect_uris ?? undefined,
       revocationUrl: b.revocation_url,
-    });
+    }, sdkActor(apiKey(res)));
     res.json(wire(created));
   });
 
@@ -82,7 +83,8 @@ export function sdkRoutes(core: Core): Router {
   r.patch('/providers/:providerId', (req, res) => {
     requireOwnerKey(apiKey(res), 'update providers');
     const b = parse(updateProviderBody, req.body ?? {}, 'body');
-    const updated = core.providers.update(req.params.providerId ?? '', {
+    // S36: endpoint and credential changes from here never redirect stored secrets (use-cases/manage-providers.ts).
+    const updated = core.updateProvider(req.params.providerId ?? '', {
       ...(b.name != null ? { name: b.name } : {}),
       ...(b.client_id != null ? { clientId: b.client_id } : {}),
       ...(b.client_secret !== undefined ? { clientSecret: b.client_secret } : {}),
@@ -95,13 +97,13 @@ export function sdkRoutes(core: Core): Router {
       ...(b.authorization_params != null ? { authorizationParams: b.authorization_params } : {}),
       ...(b.allowed_redirect_uris != null ? { allowedRedirectUris: b.allowed_redirect_uris } : {}),
       ...(b.revocation_url !== undefined ? { revocationUrl: b.revocation_url } : {}),
-    });
+    }, sdkActor(apiKey(res)));
     res.json(wire(updated));
   });
 
   r.delete('/providers/:providerId', async (req, res) => {
     requireOwnerKey(apiKey(res), 'delete providers');
-    await core.deleteProvider(req.params.providerId ?? '');
+    await core.deleteProvider(req.params.providerId ?? '', sdkActor(apiKey(res)));
     res.json({ message: 'Provider deleted' });
   });
 

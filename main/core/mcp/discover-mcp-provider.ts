@@ -13,6 +13,7 @@
 import { BadRequest, Conflict } from '../errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from '../model.ts';
 import type { Logger, OAuthClient, ServerMetadata } from '../ports.ts';
+import type { Actor } from '../activity.ts';
 import { PROVIDER_ID_PATTERN, checkEndpointUrl, type ProviderService } from '../providers.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { parseRegistrationResponse, registrationRequest, type RegisteredClient } from './client-registration.ts';
@@ -25,6 +26,8 @@ export interface McpDiscoveryDeps {
   redirectUri: (providerId: string) => string;
   allowInsecureEndpoints: boolean;
   logger: Logger;
+  /** Who asked, for the activity entry the provider service writes. */
+  actor: Actor;
 }
 
 export interface McpDiscoverInput {
@@ -69,7 +72,7 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
     usesPkce: true, codeChallengeMethod: 'S256',
     issuer: meta.issuer, issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     providerType: 'mcp', mcpServerUrl: serverUrl, isDynamicClient: client.dynamic,
-  });
+  }, deps.actor, `discovered from MCP server ${serverUrl}`);
   deps.logger.info('mcp.provider_discovered', { providerId: provider.providerId, issuer: meta.issuer, dynamicClient: client.dynamic });
   return provider;
 }

@@ -31,7 +31,7 @@ export const acceptPairingBody = z.object({ label: str.min(1, 'label must not be
 export const updateSettingsBody = z.object({
   approval_mode: mode.optional(),
   provider_modes: z.record(z.string().max(64), mode).optional(),
-  trust_rules: z.array(z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) })).max(200).optional(),
+  trust_rules: z.array(z.object({ key_id: str.min(1), agent_id: str.min(1).nullish(), provider_id: str.min(1), scopes: z.array(str).max(100) })).max(200).optional(),
   activity_retention_days: z.number().int().min(1).max(3650).optional(),
 });
 
