@@ -103,6 +103,8 @@ describe('S37 a revoked key\'s requests end at once', () => {
     const waiting = h.core.requests.wait(agent, pending.authId!, 600);
 
     const result = h.core.revokeKey(ownerVia('window'), agent.id);
+    await new Promise(setImmediate);
+    assert.equal(h.core.requests.waiters.waitingOn(pending.authId!), 0, 'the open wait was answered at once');
     const answer = await waiting;
     assert.equal(answer.status, 'denied');
     assert.match((answer as { detail: string }).detail, /revoked the API key/);
