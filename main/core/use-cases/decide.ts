@@ -46,7 +46,8 @@ export function decisionUseCases(deps: DecisionDeps) {
     async refreshConnection(owner: OwnerPrincipal, connectionId: string): Promise<ConnectionRecord> {
       requireOwner(owner);
       const c = connection(connectionId);
-      await connections.refresh(c.id, { force: true }).catch((err: unknown) => {
+      // The owner's "Refresh now": refresh even if not due, and even while backing off.
+      await connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
         if (!(err instanceof NeedsReauth) && !(err instanceof LatchkeyError)) throw err;
       });
       return connection(c.id);
