@@ -22,8 +22,8 @@ export function keyRoutes(core: Core): Router {
   });
 
   r.delete('/keys/:id', (req, res) => {
-    core.revokeKey(ownerPrincipal(res), req.params.id);
-    res.json({ id: req.params.id, revoked: true });
+    const ended = core.revokeKey(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true, requests_cancelled: ended.requests, grants_revoked: ended.grants, trust_rules_removed: ended.trustRules });
   });
 
   r.get('/pairings', (_req, res) => {
