@@ -7,7 +7,7 @@
  * hand it fakes.
  */
 import { ActivityLog } from './activity.ts';
-import { AuthRequests } from './auth-requests.ts';
+import { AuthRequests, type AuthenticateInput } from './auth-requests.ts';
 import { Policy } from './policy.ts';
 import { ConnectionService } from './connections.ts';
 import { EventBus } from './events.ts';
@@ -15,6 +15,7 @@ import { GrantService } from './grants.ts';
 import { KeyService } from './keys.ts';
 import { OAuthFlows } from './oauth-flows.ts';
 import { OwnerSessions } from './owner-sessions.ts';
+import type { ApiKey } from './model.ts';
 import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import { ProviderService } from './providers.ts';
 import { RefreshSweep } from './refresh-sweep.ts';
@@ -64,6 +65,10 @@ export function createCore(ports: CorePorts) {
     events, keys, providers, connections, grants, requests, flows, sessions, policy, activity, sweep,
     keyLabel,
     keychainStatus: () => vault.status(),
+
+    /** The agent's two calls (agent-auth-api.md §4); the rules are in auth-requests.ts. */
+    authenticate: (key: ApiKey, input: AuthenticateInput) => requests.authenticate(key, input),
+    wait: (key: ApiKey, authId: string, timeoutSeconds: number, signal?: AbortSignal) => requests.wait(key, authId, timeoutSeconds, signal),
 
     ...providerUseCases({ store, clock, logger, oauth, allowInsecureEndpoints, providers, connections, requests, flows }),
     ...keyUseCases({ keys, requests, grants, policy, activity }),

@@ -20,7 +20,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
   return {
     async authenticate({ key, body }) {
-      const result = await core.requests.authenticate(key, {
+      const result = await core.authenticate(key, {
         provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
         forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
       });
@@ -29,7 +29,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
     async wait({ key, query, params, signal }) {
       const seconds = query.timeout === undefined ? DEFAULT_WAIT_SECONDS : Number(query.timeout);
-      return waitToWire(await core.requests.wait(key, param(params, 'authId'), seconds, signal));
+      return waitToWire(await core.wait(key, param(params, 'authId'), seconds, signal));
     },
 
     listProviders: () => core.providers.list().map(wire),
