@@ -4,6 +4,7 @@ import type { Core } from '../../core/core.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
 import { ownerPrincipal } from '../request-context.ts';
 import { connectionView, grantView } from './views.ts';
+import { consentLink } from '../../core/links.ts';
 
 export function connectionRoutes(core: Core, baseUrl: () => string, now: () => number): Router {
   const r = Router();
@@ -19,7 +20,7 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/reconnect', (req, res) => {
     const request = core.reconnect(ownerPrincipal(res), req.params.id);
-    const body: ConsentLinkResponse = { consent_url: `${baseUrl()}/consent/${core.sessions.mintConsentTicket(request.authId)}` };
+    const body: ConsentLinkResponse = { consent_url: consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) };
     res.json(body);
   });
 
