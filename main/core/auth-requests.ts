@@ -7,7 +7,8 @@
  * Everything else becomes a pending request the human decides on through `/start/<t>`.
  */
 import type { ActivityLog } from './activity.ts';
-import { BadRequest, NotFound } from './errors.ts';
+import { BadRequest, NotFound, Unauthorized } from './errors.ts';
+import { UNAUTHORIZED_DETAIL } from './keys.ts';
 import type { EventBus } from './events.ts';
 import type { GrantService } from './grants.ts';
 import { type OwnerPrincipal, requireOwner } from './owner-principal.ts';
@@ -114,7 +115,9 @@ export class AuthRequests {
           const set = await this.#connections.fresh(conn);
           // S38: spent at release, with no await between the spend and the answer; a caller
           // that loses the race for a single-use grant is asked like any other.
-          if (this.#keyActive(key.id) && (!grant || this.#grants.trySpend(grant))) {
+          // S37: a key revoked while this call waited on a refresh gets nothing, not even a request.
+          if (!this.#keyActive(key.id)) throw new Unauthorized(UNAUTHORIZED_DETAIL);
+          if (!grant || this.#grants.trySpend(grant)) {
             this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, decision: `by ${byPolicy?.by ?? 'grant'}` });
             return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt };
           }

@@ -137,6 +137,24 @@ describe('S37 a revoked key\'s requests end at once', () => {
   });
 });
 
+describe('S37 revocation during an authenticate', () => {
+  test('S37 an authenticate waiting on a refresh when its key is revoked gets a 401 and leaves no request behind', async () => {
+    const held = heldRefresh();
+    const h = coreHarness(held.script);
+    const { record: agent } = h.core.keys.create('mid-flight', 'agent', TEST_ACTOR);
+    await connected(h, agent, null);
+    h.core.grants.create(ownerVia(), { keyId: agent.id, providerId: 'idp', userId: 'default', agentId: null }, ['read'], 'forever');
+    h.clock.advance(3590_000);
+    held.hold();
+    const call = h.core.authenticate(agent, { provider: 'idp', scopes: ['read'] });
+    await held.started;
+    h.core.revokeKey(ownerVia(), agent.id);
+    held.release();
+    await assert.rejects(call, (err: Error & { status?: number }) => err.status === 401);
+    assert.deepEqual(h.core.requests.listPending(), []);
+  });
+});
+
 describe('S38 "once" means one release', () => {
   test('S38 20 concurrent callers during a refresh: exactly one gets the token of a once approval', async () => {
     const held = heldRefresh();
