@@ -52,25 +52,25 @@ export class FakeBroker implements ShellBroker {
         listPending: () => [...this.records.values()].filter((r) => r.status === 'pending'),
       },
       approve: async (owner: OwnerPrincipal, authId: string, duration: GrantDuration) => {
-          const via: DecisionChannel = owner.channel;
-          const r = this.#decidable(authId);
-          this.decisions.push({ authId, decision: 'approve', duration, via });
-          r.approved = true;
-          r.grantDuration = duration;
-          this.events.emit('request.decided', { authId, status: 'approved', via });
-          if (!r.needsConsent) {
-            r.status = 'completed';
-            this.events.emit('request.decided', { authId, status: 'completed', via });
-          }
-          return { request: r, consentRequired: r.needsConsent };
+        const via: DecisionChannel = owner.channel;
+        const r = this.#decidable(authId);
+        this.decisions.push({ authId, decision: 'approve', duration, via });
+        r.approved = true;
+        r.grantDuration = duration;
+        this.events.emit('request.decided', { authId, status: 'approved', via });
+        if (!r.needsConsent) {
+          r.status = 'completed';
+          this.events.emit('request.decided', { authId, status: 'completed', via });
+        }
+        return { request: r, consentRequired: r.needsConsent };
       },
       deny: (owner: OwnerPrincipal, authId: string) => {
-          const via: DecisionChannel = owner.channel;
-          const r = this.#decidable(authId);
-          this.decisions.push({ authId, decision: 'deny', via });
-          r.status = 'denied';
-          this.events.emit('request.decided', { authId, status: 'denied', via });
-          return r;
+        const via: DecisionChannel = owner.channel;
+        const r = this.#decidable(authId);
+        this.decisions.push({ authId, decision: 'deny', via });
+        r.status = 'denied';
+        this.events.emit('request.decided', { authId, status: 'denied', via });
+        return r;
       },
       sessions: {
         mintConsentTicket: (authId: string) => {
