@@ -212,7 +212,7 @@ describe('S39 approving is a capability only owner channels hold', () => {
     const Ctor = OwnerPrincipal as unknown as new (token: symbol, channel: string) => OwnerPrincipal;
     assert.throws(() => new Ctor(Symbol('owner-principal'), 'cli'), /Only an owner channel/);
     // @ts-expect-error S39: an object literal is not an OwnerPrincipal (the class carries a private brand).
-    assert.throws(() => h.core.deny({ channel: 'cli' }, r.authId!));
+    assert.throws(() => h.core.deny({ channel: 'cli', isOwner: true }, r.authId!));
     assert.equal(h.core.requests.get(r.authId!)!.status, 'pending', 'nothing was decided');
     assert.equal(h.core.grants.list().length, 0);
   });
