@@ -22,6 +22,7 @@ import { RefreshSweep } from './refresh-sweep.ts';
 import { decisionUseCases } from './use-cases/decide.ts';
 import { keyUseCases } from './use-cases/manage-keys.ts';
 import { providerUseCases } from './use-cases/manage-providers.ts';
+import { McpClients } from './mcp/mcp-clients.ts';
 
 export interface CorePorts {
   store: Store;
@@ -57,7 +58,8 @@ export function createCore(ports: CorePorts) {
   });
   const grants = new GrantService({ store, clock, ids });
   const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, activity, keyLabel, keyActive: (id) => keys.isActive(id) });
-  const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
+  const mcpClients = new McpClients({ settings: store.settings, oauth, providers, logger });
+  const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl, mcpClients });
   const sessions = new OwnerSessions({ clock, ids });
   const sweep = new RefreshSweep({ store, clock, connections, logger });
 

@@ -19,7 +19,7 @@ import { osKeychain } from '../../adapters/keychain.ts';
 import { silentLogger } from '../../adapters/logger.ts';
 import { ActivityLog, type Actor } from '../../core/activity.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
-import { openSqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { openVault } from '../../adapters/vault.ts';
 import { LatchkeyError } from '../../core/errors.ts';
@@ -188,7 +188,7 @@ async function importOne(
     // Our own registration, bound to our redirect URI; a pre-registered client id carries over.
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      providers: local.providers, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger, actor: IMPORT,
+      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger, actor: IMPORT,
     }, { providerId: id, name: p.name, mcpServerUrl: p.mcp_server_url ?? '', clientId: p.is_dynamic_client ? null : p.client_id, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
@@ -258,6 +258,7 @@ function summary(verb: string, base: string, r: TransferReport): string {
 
 interface LocalProviders {
   providers: ProviderService;
+  settings: SqliteStore['settings'];
   redirectUri: (providerId: string) => string;
   close(): void;
 }
@@ -280,6 +281,7 @@ function openLocalProviders(config: TransferConfig): LocalProviders {
   const activity = new ActivityLog({ store, clock: systemClock, logger: silentLogger });
   return {
     providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    settings: store.settings,
     redirectUri: (id) => redirectUri(base, id),
     close: () => { activity.flush(); store.close(); },
   };

@@ -81,7 +81,7 @@ export function providerUseCases(deps: ProviderUseCaseDeps) {
     /** `mcp-discover`: an MCP server URL → a provider (RFC 9728 → RFC 8414 → RFC 7591); see core/mcp. */
     async discoverMcpProvider(input: McpDiscoverInput, actor: Actor): Promise<Provider> {
       return discoverMcpProvider({
-        oauth, providers, logger, actor, redirectUri: (id: string) => flows.redirectUri(id),
+        oauth, providers, logger, actor, settings: store.settings, redirectUri: (id: string) => flows.redirectUri(id),
         allowInsecureEndpoints: deps.allowInsecureEndpoints,
       }, input);
     },
