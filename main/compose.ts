@@ -20,6 +20,7 @@ import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
+import { loginLinkUrl } from './http/owner-routes.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
 
 export interface BrokerOptions {
@@ -48,7 +49,7 @@ export interface Broker {
   /** The owner's API key when it can be shown (created now, or unsealed from the keychain). */
   readonly ownerKey: string | null;
   readonly ownerKeyCreated: boolean;
-  /** A fresh one-time sign-in link for the browser UI. */
+  /** A fresh one-time sign-in link for the browser UI (the token rides in the fragment, S33). */
   loginUrl(): string;
   envBlock(): string;
   close(): Promise<void>;
@@ -167,7 +168,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     keychain,
     ownerKey: owner.key,
     ownerKeyCreated: owner.created,
-    loginUrl: () => `${baseUrl()}/ui/login/${core.sessions.mintLoginToken()}`,
+    loginUrl: () => loginLinkUrl(baseUrl(), core.sessions.mintLoginToken()),
     envBlock,
     close() {
       closing ??= (async () => {

@@ -52,7 +52,8 @@ const providerFields = {
 export const createProviderBody = z.object({ provider_id: str.min(1), ...providerFields });
 export const updateProviderBody = z.object(providerFields).partial();
 
-export const callbackBody = z.object({ code: str.min(1), state: str.min(1) });
+/** `binding`: the flow's browser binding (a Latchkey extension), the alternative to an owner key (S11). */
+export const callbackBody = z.object({ code: str.min(1), state: str.min(1), binding: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'binding must be 32 random bytes in base64url').optional() });
 
 export const waitQuery = z.object({
   timeout: z.string().max(32).regex(/^-?\d+(\.\d+)?$/, 'timeout must be a number of seconds').optional(),

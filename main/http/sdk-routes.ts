@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../core/core.ts';
+import { sha256 } from '../core/hash.ts';
 import { Forbidden } from '../core/errors.ts';
 import type { ApiKey } from '../core/model.ts';
 import { apiKey, setApiKey } from './request-context.ts';
@@ -116,12 +117,16 @@ export function sdkRoutes(core: Core): Router {
     res.json({ message: 'Tokens revoked', provider_id: q.provider_id });
   });
 
-  /** Headless forwarding of a redirect (no browser cookie): the owner's key stands in for it. */
+  /**
+   * Forwarding of a redirect by a program (issue 14 §5): either the flow's browser binding
+   * is in the body and must match the flow, or the owner's key stands in for it. An agent
+   * key holding only a code and a state finishes nobody's flow.
+   */
   r.post('/callback/:providerId', async (req, res) => {
-    requireOwnerKey(apiKey(res), 'complete OAuth callbacks');
     const b = parse(callbackBody, req.body, 'body');
+    if (b.binding === undefined) requireOwnerKey(apiKey(res), 'complete OAuth callbacks without the flow\'s browser binding');
     const providerId = req.params.providerId ?? '';
-    const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: b.code, state: b.state }), 'headless');
+    const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: b.code, state: b.state }), b.binding === undefined ? 'headless' : { hash: sha256(b.binding) });
     res.json({ status: outcome.status, provider_id: providerId, ...(outcome.detail ? { detail: outcome.detail } : {}) });
   });
 

@@ -15,6 +15,8 @@ export interface AppServices {
   reportError: (error: unknown) => void;
   /** A short confirmation ("Copied", "Provider added") read out by screen readers. */
   announce: (message: string) => void;
+  /** Ends this window's session on the broker and shows the sign-in screen. */
+  signOut: () => Promise<void>;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

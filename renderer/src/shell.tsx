@@ -20,7 +20,7 @@ import { Brand } from './sign-in-screen.tsx';
 import type { Pending } from './hooks/use-pending.ts';
 
 export function Shell() {
-  const { session } = useApp();
+  const { session, signOut } = useApp();
   const page = useHashRoute();
   const pending = usePending();
   const waiting = awaitingDecision(pending.items);
@@ -57,6 +57,7 @@ export function Shell() {
         <div className="sidebar-foot">
           <span><span className={session.keychain.ok ? 'dot ok' : 'dot bad'} aria-hidden="true" />{session.keychain.ok ? 'Keychain OK' : 'Keychain unavailable'}</span>
           <span className="mono muted">127.0.0.1:{session.port}</span>
+          {session.via === 'session' ? <button type="button" className="btn" onClick={() => void signOut()}>Sign out</button> : null}
         </div>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>

@@ -1,4 +1,4 @@
-/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain. */
+/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain, signed-in sessions. */
 import { useApp } from '../app-context.ts';
 import { Copyable } from '../components/copyable.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { KeysSection } from './keys-section.tsx';
 import { PairingsSection } from './pairings-section.tsx';
 import { PolicySection } from './policy-section.tsx';
+import { SessionsSection } from './sessions-section.tsx';
 
 export function SettingsPage() {
   const { session } = useApp();
@@ -27,6 +28,7 @@ export function SettingsPage() {
       <PolicySection />
       <PairingsSection />
       <KeysSection />
+      {session.via === 'session' ? <SessionsSection /> : null}
     </>
   );
 }
