@@ -111,6 +111,23 @@ describe('OAuth flow security', () => {
     assert.equal(idp.tokenCalls, calls + 1);
   });
 
+  test('S11 S33 POST /v2/auth/callback (issue 14 §5): an agent key needs the flow\'s browser binding; code and state alone finish nothing', async () => {
+    const browser = new HttpBrowser();
+    const { callbackUrl, auth, client } = await flowToCallback(browser, ['openid'], 's11-post');
+    const q = new URL(callbackUrl).searchParams;
+    const body = { code: q.get('code'), state: q.get('state') };
+    const { key: agentKey } = b.core.keys.create('forwarding-agent', 'agent');
+    const calls = idp.tokenCalls;
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body })).status, 403, 'no binding, not the owner key');
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: 'z'.repeat(43) } })).status, 400, 'another browser\'s binding');
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: 'short' } })).status, 422);
+    assert.equal(idp.tokenCalls, calls, 'no token call for a refused forward');
+    const ok = await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: browser.binding(b.url) } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.status, 'completed');
+    assert.equal((await client.waitForCompletion(auth.authId!, 5)).status, 'completed');
+  });
+
   test('S12 the same code+state delivered twice concurrently is redeemed at most once', async () => {
     const browser = new HttpBrowser();
     const { callbackUrl, auth, client } = await flowToCallback(browser, ['openid', 'api:read'], 's12');
