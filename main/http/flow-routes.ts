@@ -22,6 +22,7 @@ import { FLOW_PAGE_CSP, page, html } from './html.ts';
 import { callbackPageBody, continueBody, startDecisionBody } from './owner-api/schemas.ts';
 import { ownerOf, sameOrigin } from './owner-auth.ts';
 import { parse } from './schemas.ts';
+import { LINK_PATHS, startPath } from '../core/links.ts';
 
 function sendPage(res: Response, status: number, body: string): void {
   res.status(status).set('Content-Security-Policy', FLOW_PAGE_CSP).type('html').send(body);
@@ -57,7 +58,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     const request = core.requests.byStartToken(req.params.t ?? '');
     if (!request) return sendPage(res, 404, unknownLinkPage());
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
-    const path = `/start/${req.params.t}`;
+    const path = startPath(req.params.t ?? '');
     if (request.approved && request.needsConsent) return sendPage(res, 200, continuePage(view(request), path));
     if (request.approved) return sendPage(res, 200, approvedPage(view(request)));
     return sendPage(res, 200, decisionPage(view(request), path));
@@ -101,7 +102,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     const request = authId ? core.requests.get(authId) : undefined;
     if (!request) return sendPage(res, 404, failedPage('Link used or expired', 'Consent links work once, for 10 minutes. Run `npx latchkey approvals approve <auth_id>` again for a new one.'));
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
-    return sendPage(res, 200, consentPage(`/consent/${req.params.ticket}`));
+    return sendPage(res, 200, consentPage(`${LINK_PATHS.consent}${req.params.ticket ?? ''}`));
   });
 
   r.post('/consent/:ticket', requireJson, json, async (req, res) => {
@@ -118,7 +119,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
   const callbackView = (req: Request, res: Response): void => {
     if (typeof req.query.state !== 'string') return sendPage(res, 400, failedPage('Sign-in link refused', 'This sign-in link is incomplete. Go back to the agent and start again.'));
     // Every alias finishes at /host-oauth-callback: `POST /v2/auth/callback` is the SDK's route.
-    sendPage(res, 200, callbackPage(`/host-oauth-callback/${encodeURIComponent(String(req.params.providerId ?? ''))}`));
+    sendPage(res, 200, callbackPage(`${LINK_PATHS.callback}${encodeURIComponent(String(req.params.providerId ?? ''))}`));
   };
   const callbackFinish = async (req: Request, res: Response): Promise<void> => {
     fromOurPage(req);
@@ -128,8 +129,8 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     res.json({ status: outcome.status, provider_name: outcome.providerName, detail: outcome.detail });
   };
 
-  r.get('/host-oauth-callback/:providerId', callbackView);
-  r.post('/host-oauth-callback/:providerId', requireJson, json, callbackFinish);
+  r.get(`${LINK_PATHS.callback}:providerId`, callbackView);
+  r.post(`${LINK_PATHS.callback}:providerId`, requireJson, json, callbackFinish);
   for (const base of ['/v2/auth', '/api-host/v2/auth']) {
     r.get(`${base}/callback/:providerId`, callbackView);
     // GitHub App "setup URL": with code+state it is a normal callback; without, an install notice.

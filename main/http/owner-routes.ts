@@ -23,6 +23,7 @@ import { describeClient, requireOwner, sameOrigin } from './owner-auth.ts';
 import { parse } from './schemas.ts';
 import { loginBody } from './owner-api/schemas.ts';
 import { owner } from './request-context.ts';
+import { loginLink } from '../core/links.ts';
 
 export interface OwnerRouteOptions {
   baseUrl: () => string;
@@ -32,11 +33,6 @@ export interface OwnerRouteOptions {
   now: () => number;
   /** The window's UI (ui-static.ts), served at `/` for an owner session. */
   ui: Router;
-}
-
-/** The one shape of a sign-in link: the token rides in the fragment, which no server receives. */
-export function loginLinkUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/#login=${token}`;
 }
 
 export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
@@ -72,7 +68,7 @@ export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
   });
 
   api.post('/login-links', (_req, res) => {
-    const body: LoginLinkResponse = { url: loginLinkUrl(options.baseUrl(), core.sessions.mintLoginToken()) };
+    const body: LoginLinkResponse = { url: loginLink(options.baseUrl(), core.sessions.mintLoginToken()) };
     res.json(body);
   });
 
