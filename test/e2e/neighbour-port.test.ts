@@ -154,4 +154,24 @@ describe('S33 the owner session cannot be borrowed by another port on 127.0.0.1'
     await owner.waitForURL((u) => u.origin !== b.url, { waitUntil: 'commit' }).catch(() => undefined);
     assert.equal(b.core.requests.get(authId)?.approved, true, 'the owner approved from the Latchkey page');
   });
+
+  test('S40 in Chromium: an approved request\'s /start page waits for the click, then the page itself goes to the provider', async () => {
+    b.core.policy.update({ mode: 'auto-owner' });
+    const auth = await new Client({ apiUrl: b.url, apiKey: b.key }).authenticate({ provider: 'neighbourly', scopes: ['write'], userId: 'carol', agentId: 'bot' });
+    b.core.policy.update({ mode: 'ask' });
+    const tab = await context.newPage();
+    const providerHits: string[] = [];
+    await tab.route('https://idp.example/**', (route) => { providerHits.push(route.request().url()); return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Provider</h1>' }); });
+    await tab.goto(auth.authUrl ?? '');
+    await tab.getByRole('heading', { name: 'Approved: sign in to Neighbourly' }).waitFor();
+    await tab.waitForTimeout(500);
+    assert.deepEqual(providerHits, [], 'opening the page did not move on');
+    await tab.getByRole('button', { name: 'Continue to Neighbourly' }).click();
+    await tab.getByRole('heading', { name: 'Provider' }).waitFor();
+    assert.equal(providerHits.length, 1);
+    const q = new URL(providerHits[0] ?? '').searchParams;
+    assert.equal(q.get('redirect_uri'), `${b.url}/host-oauth-callback/neighbourly`);
+    assert.equal(q.get('code_challenge_method'), 'S256');
+    await tab.close();
+  });
 });
