@@ -52,7 +52,7 @@ export interface Broker {
   /** The owner's API key when it can be shown (created now, or unsealed from the keychain). */
   readonly ownerKey: string | null;
   readonly ownerKeyCreated: boolean;
-  /** A fresh one-time sign-in link for the browser UI. */
+  /** A fresh one-time sign-in link for the browser UI (the token rides in the fragment, S33). */
   loginUrl(): string;
   envBlock(): string;
   close(): Promise<void>;

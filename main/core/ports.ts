@@ -106,6 +106,8 @@ export interface Store {
     get(stateHash: string): OAuthFlow | undefined;
     insert(f: OAuthFlow): void;
     markUsed(stateHash: string, at: number): boolean;
+    /** Drops a request's not-yet-used attempts (a new attempt supersedes them). */
+    deleteUnusedForRequest(authId: string): number;
     deleteForProvider(providerId: string): void;
     prune(createdBefore: number): number;
   };

@@ -188,7 +188,7 @@ describe('S28/S29 long-poll lifecycle', () => {
 
   test('S29 after 200 aborted waits and 32 aborted event streams, waiters, listeners, timers and sockets are back to baseline', async () => {
     const authId = await pending('s29-leak');
-    const cookie = { cookie: `lk_session=${owner.browser.cookie(b.url, 'lk_session')}` };
+    const cookie = { 'x-latchkey-session': owner.token };
     await new Promise((r) => setTimeout(r, 100));
     const base = { waiters: b.core.requests.waiters.size, listeners: b.events.listenerCount(), sockets: resourceCount('TCPSocketWrap'), timers: resourceCount('Timeout') };
 
@@ -268,11 +268,11 @@ describe('S30 SIGTERM with an open event stream, an open wait and a refresh stuc
       };
 
       // A connection whose token has expired: the owner key is auto-approved,
-      // the start link goes straight to the provider, and the redirect is forwarded headless.
+      // one click on the start page sends the browser to the provider, and the redirect is forwarded headless.
       assert.equal((await api('/v2/auth/providers', providerBody(idp.issuer, { provider_id: 'stall', client_secret: 'stall-secret' }))).status, 200);
       const first = await api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' });
-      const toProvider = await fetch(first.body.url, { redirect: 'manual' });
-      const state = new URL(toProvider.headers.get('location') ?? '').searchParams.get('state');
+      const toProvider = await fetch(`${first.body.url}/continue`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ binding: 'b'.repeat(43) }) });
+      const state = new URL(((await toProvider.json()) as { redirect_url: string }).redirect_url).searchParams.get('state');
       assert.equal((await api('/v2/auth/callback/stall', { code: 'code-1', state })).body.status, 'completed');
 
       const stuck = api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' }).catch((err: unknown) => err);

@@ -192,6 +192,7 @@ export function openSqliteStore(path: string): SqliteStore {
       VALUES (@stateHash, @authId, @providerId, @bindingHash, @codeVerifierCiphertext, @redirectUri, @createdAt, @usedAt)`),
     flowMarkUsed: db.prepare('UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL'),
     flowDeleteProvider: db.prepare('DELETE FROM oauth_flows WHERE provider_id = ?'),
+    flowDeleteUnusedForRequest: db.prepare('DELETE FROM oauth_flows WHERE auth_id = ? AND used_at IS NULL'),
     flowPrune: db.prepare('DELETE FROM oauth_flows WHERE created_at < ?'),
   };
 
@@ -269,6 +270,7 @@ export function openSqliteStore(path: string): SqliteStore {
       get: (h) => first(st.flowGet.get(h), flowFromRow),
       insert: (f) => { st.flowInsert.run(f); },
       markUsed: (h, at) => st.flowMarkUsed.run(at, h).changes === 1,
+      deleteUnusedForRequest: (a) => st.flowDeleteUnusedForRequest.run(a).changes,
       deleteForProvider: (p) => { st.flowDeleteProvider.run(p); },
       prune: (before) => st.flowPrune.run(before).changes,
     },
