@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -314,9 +314,19 @@ async function startBin(home: string, port = '0'): Promise<Started> {
   child.stdout!.on('data', (d) => { output += String(d); });
   child.stderr!.on('data', (d) => { output += String(d); });
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  await until('the banner or an exit', () => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null, 30_000);
+  started.push(child);
+  try {
+    await until('the banner or an exit', () => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null, 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${String(err)}: ${output}`);
+  }
   return { child, output: () => output, exited };
 }
+
+/** Every process startBin started: whatever a failing test left running is killed at the end. */
+const started: ChildProcess[] = [];
+after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
 
 describe('issue 12 §3: signals to the pid the user started stop the broker gracefully and leave no process', () => {
   const homes: string[] = [];
@@ -327,6 +337,7 @@ describe('issue 12 §3: signals to the pid the user started stop the broker grac
       const home = tempHome();
       homes.push(home);
       const s = await startBin(home);
+      let tree: number[] = [];
       try {
         assert.equal(s.child.exitCode, null, s.output());
         const { url } = readRuntime(home)!;
@@ -338,20 +349,20 @@ describe('issue 12 §3: signals to the pid the user started stop the broker grac
         await until('the wait to be held', () => s.output().length > 0);
         await new Promise((r) => setTimeout(r, 200));
 
-        const tree = processTree(s.child.pid!);
-        console.log(`${signal}: ${tree.length} process(es) before the signal`);
-        assert.equal(tree.length, 1, 'the pid the user started is the broker: no launcher, no child');
+        tree = processTree(s.child.pid!);
         s.child.kill(signal);
         const { code, signal: killedBy } = await s.exited;
-        assert.deepEqual({ code, killedBy }, { code: 0, killedBy: null }, s.output());
+        await new Promise((r) => setTimeout(r, 300));
         const left = tree.filter(alive);
-        console.log(`${signal}: ${left.length} process(es) left after exit`);
+        console.log(`${signal}: ${tree.length} process(es) before the signal, ${left.length} left after the exit`);
         assert.deepEqual(left, [], 'no process of the tree remains');
+        assert.deepEqual({ code, killedBy }, { code: 0, killedBy: null }, s.output());
+        assert.equal(tree.length, 1, 'the pid the user started is the broker: no launcher, no child');
         assert.equal(JSON.parse((await waiting.response).body).status, 'timeout', 'the open wait was answered');
         assert.equal(readRuntimeRecord(home), undefined, 'runtime.json removed');
         await assert.rejects(fetch(`${url}/v2/auth/providers`), 'nothing listens on the port any more');
       } finally {
-        if (s.child.exitCode === null) s.child.kill('SIGKILL');
+        for (const pid of [s.child.pid!, ...tree]) if (alive(pid)) process.kill(pid, 'SIGKILL');
       }
     });
   }
@@ -368,7 +379,12 @@ describe('issue 12 §2: one broker per home', () => {
     try {
       const before = readFileSync(runtimePath(home), 'utf8');
       const { url, pid } = readRuntime(home)!;
-      const second = await startBin(home, '0');
+      const second = await startBin(home);
+      if (second.child.exitCode === null) {
+        second.child.kill('SIGTERM');
+        await second.exited;
+        assert.fail(`a second broker started on the same home:\n${second.output()}`);
+      }
       const { code } = await second.exited;
       assert.equal(code, 3, second.output());
       assert.equal(second.output().trim(), `Latchkey is already running for ${home} (pid ${pid}, ${url}).`);
@@ -437,6 +453,7 @@ describe('S40 the home, the log and runtime.json are private; request bodies tim
     try {
       assert.equal(s.child.exitCode, null, s.output());
       assert.equal(statSync(home).mode & 0o777, 0o700, 'home');
+      await until('the log file', () => existsSync(join(home, 'latchkey.log')));
       assert.equal(statSync(join(home, 'latchkey.log')).mode & 0o777, 0o600, 'log');
       assert.equal(statSync(runtimePath(home)).mode & 0o777, 0o600, 'runtime.json');
     } finally {
