@@ -14,8 +14,12 @@ import type { ApprovalMode } from './core/policy.ts';
 import type { EventBus } from './core/events.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger, Vault } from './core/ports.ts';
+import { SWEEP_INTERVAL_MS } from './core/refresh-sweep.ts';
+import { loginLink, loopbackBaseUrl } from './core/links.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
+import { sdkHandlers } from './http/sdk-handlers.ts';
+import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { createBrokerServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from './http/server.ts';
 import type { SqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { createHomeDir } from './home-files.ts';
@@ -59,7 +63,6 @@ export interface Broker {
 export { PortInUseError } from './http/server.ts';
 export { AlreadyRunningError } from './home-lock.ts';
 
-const SWEEP_INTERVAL_MS = 60_000;
 
 /** The home's database and the vault sealing its secrets under the keychain. */
 function openHomeState(home: string, keychainBackend: () => KeychainBackend): { store: SqliteStore; vault: Vault; keychain: KeychainStatus } {
@@ -121,7 +124,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     if (!keychain.ok) logger.warn('keychain.unavailable', { backend: keychain.backend, reason: keychain.reason });
 
     let port = options.port;
-    const baseUrl = (): string => `http://127.0.0.1:${port}`;
+    const baseUrl = (): string => loopbackBaseUrl(port);
     const core = createCore({
       store, vault, clock, ids: cryptoIds, logger, baseUrl,
       oauth: createOAuthClient({ ...(options.fetch ? { fetch: options.fetch } : {}), allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
@@ -137,8 +140,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       `export LANGSMITH_API_KEY=${core.keys.readOwnerKey() ?? owner.key ?? '<owner key: run npx latchkey env>'}`,
     ].join('\n');
 
-    const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
-    const fastPath = sdkFastPath(core, { port: () => port, logger });
+    // One Agent Auth pipeline for both mounts: Express's routes and the node:http fast path.
+    const sdk = sdkPipeline(core, sdkHandlers(core), { port: () => port, logger });
+    const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now(), sdk });
+    const fastPath = sdkFastPath(sdk);
     const server = createBrokerServer((req, res) => { if (!fastPath(req, res)) app(req, res); }, { ...DEFAULT_SERVER_LIMITS, ...options.serverLimits });
     port = await server.listen(options.port);
     writeRuntime(home, { ...claim, port, url: baseUrl(), control: core.sessions.controlSecret });
@@ -156,7 +161,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       keychain,
       ownerKey: owner.key,
       ownerKeyCreated: owner.created,
-      loginUrl: () => `${baseUrl()}/ui/login/${core.sessions.mintLoginToken()}`,
+      loginUrl: () => loginLink(baseUrl(), core.sessions.mintLoginToken()),
       envBlock,
       close() {
         closing ??= (async () => {

@@ -5,6 +5,7 @@ import { NotFound } from '../../core/errors.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
 import { owner } from '../request-context.ts';
 import { connectionView, grantView } from './views.ts';
+import { consentLink } from '../../core/links.ts';
 
 export function connectionRoutes(core: Core, baseUrl: () => string, now: () => number): Router {
   const r = Router();
@@ -21,7 +22,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/refresh', async (req, res) => {
     const c = find(req.params.id);
-    await core.connections.refresh(c.id, { force: true }).catch((err: unknown) => {
+    // The owner's "Refresh now": refresh even if not due, and even while backing off.
+    await core.connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
       // needs_reauth and outages are reported through the connection's status below.
       if (err instanceof Error && err.name !== 'NeedsReauth' && !('status' in err)) throw err;
     });
@@ -30,7 +32,7 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/reconnect', (req, res) => {
     const request = core.requests.reconnect(find(req.params.id), owner(res).via === 'control' ? 'cli' : 'window');
-    const body: ConsentLinkResponse = { consent_url: `${baseUrl()}/consent/${core.sessions.mintConsentTicket(request.authId)}` };
+    const body: ConsentLinkResponse = { consent_url: consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) };
     res.json(body);
   });
 
