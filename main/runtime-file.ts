@@ -25,7 +25,8 @@ export type RuntimeRecord = Pick<RuntimeInfo, 'pid' | 'startedAt'> & Partial<Run
 export const runtimePath = (home: string): string => join(home, 'runtime.json');
 
 function replaceRuntime(home: string, record: RuntimeRecord): void {
-  const tmp = `${runtimePath(home)}.${process.pid}.tmp`;
+  // One fixed name: only the lock holder writes, and a crash's leftover is replaced here.
+  const tmp = `${runtimePath(home)}.tmp`;
   rmSync(tmp, { force: true });
   const fd = openSync(tmp, 'wx', 0o600);
   try {
