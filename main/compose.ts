@@ -2,24 +2,23 @@
  * createBroker: the one place adapters are wired into core and HTTP. The Electron shell,
  * the headless CLI and the tests all start Latchkey through it.
  */
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
-import { osKeychain, type KeychainBackend } from './adapters/keychain.ts';
+import type { KeychainBackend } from './adapters/keychain.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOAuthClient } from './adapters/oauth-client.ts';
-import { openSqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from './adapters/system.ts';
-import { openVault } from './adapters/vault.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { ApprovalMode } from './core/policy.ts';
+import { envBlock as envLines } from './core/env-block.ts';
 import type { EventBus } from './core/events.ts';
+import type { OwnerKeyProblem } from './core/keys.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
-import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
+import type { Clock, KeychainStatus, Logger, VaultKind } from './core/ports.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
+import { openHome, type PassphraseSource } from './home.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
 
 export interface BrokerOptions {
@@ -33,6 +32,10 @@ export interface BrokerOptions {
   logLevel?: string | undefined;
   clock?: Clock | undefined;
   keychain?: (() => KeychainBackend) | undefined;
+  /** The vault asked for (`--vault`); by default the one the home remembers (home.ts). */
+  vault?: VaultKind | undefined;
+  /** How to get the passphrase when the passphrase vault is in use (default: LATCHKEY_PASSPHRASE_FILE). */
+  passphrase?: PassphraseSource | undefined;
   /** Upstream fetch for provider calls (tests inject fault-injecting fetches). */
   fetch?: typeof fetch | undefined;
   refreshMarginMs?: number | undefined;
@@ -48,6 +51,9 @@ export interface Broker {
   /** The owner's API key when it can be shown (created now, or unsealed from the keychain). */
   readonly ownerKey: string | null;
   readonly ownerKeyCreated: boolean;
+  /** Why the owner key cannot be shown, or null. */
+  readonly ownerKeyProblem: OwnerKeyProblem | null;
+  readonly vaultKind: VaultKind;
   /** A fresh one-time sign-in link for the browser UI. */
   loginUrl(): string;
   envBlock(): string;
@@ -65,17 +71,10 @@ export class PortInUseError extends Error {
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
-  mkdirSync(options.home, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const clock = options.clock ?? systemClock;
-  const store = openSqliteStore(join(options.home, 'latchkey.db'));
-
-  let vaultId = store.settings.get('vault_id');
-  if (!vaultId) {
-    vaultId = cryptoIds.uuid();
-    store.settings.set('vault_id', vaultId);
-  }
-  const vault = openVault({ keychain: options.keychain ?? (() => osKeychain()), vaultId });
+  const home = await openHome({ home: options.home, keychain: options.keychain, vault: options.vault, passphrase: options.passphrase });
+  const { store, vault } = home;
   const keychain = vault.status();
   if (!keychain.ok) logger.warn('keychain.unavailable', { backend: keychain.backend, reason: keychain.reason });
 
@@ -98,10 +97,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     }
   }
 
-  const envBlock = (): string => [
-    `export LANGSMITH_API_URL=${baseUrl()}`,
-    `export LANGSMITH_API_KEY=${core.keys.readOwnerKey() ?? owner.key ?? '<owner key: run npx latchkey env>'}`,
-  ].join('\n');
+  const envBlock = (): string => envLines(baseUrl(), core.keys.ownerKeyStatus());
 
   const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
@@ -167,6 +163,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     keychain,
     ownerKey: owner.key,
     ownerKeyCreated: owner.created,
+    ownerKeyProblem: owner.problem,
+    vaultKind: home.vaultKind,
     loginUrl: () => `${baseUrl()}/ui/login/${core.sessions.mintLoginToken()}`,
     envBlock,
     close() {

@@ -8,6 +8,7 @@
  * the path (mix-up defence) and presented by the same browser; only then is the code
  * redeemed, at most once (S10–S12).
  */
+import { redirectUri } from './links.ts';
 import { BadRequest, UpstreamFailed } from './errors.ts';
 import { sha256 } from './hash.ts';
 import type { AuthRequests } from './auth-requests.ts';
@@ -66,7 +67,7 @@ export class OAuthFlows {
 
   /** The loopback redirect URI to register with the provider (RFC 8252 §7.3: IP literal). */
   redirectUri(providerId: string): string {
-    return `${this.#baseUrl()}/host-oauth-callback/${providerId}`;
+    return redirectUri(this.#baseUrl(), providerId);
   }
 
   /**

@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Core } from '../core/core.ts';
 import { NotFound } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
+import { brokerProofRoute } from './broker-proof-route.ts';
 import { errorHandler } from './error-handler.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { flowRoutes } from './flow-routes.ts';
@@ -66,6 +67,7 @@ export function createApp(core: Core, options: AppOptions): Express {
     app.use(prefix, notFromBrowser, requireJson, json, sdkRoutes(core));
   }
 
+  app.use(brokerProofRoute(core, options.port));
   app.use(ownerRoutes(core, {
     baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now,
     ui: uiStatic({ isOwner: (req) => sessionFrom(core, req) !== undefined }),

@@ -12,28 +12,56 @@
  * MCP providers travel as their server URL: the other side runs its own `mcp-discover`,
  * because a dynamically registered client is bound to the redirect URI it registered.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { osKeychain } from '../../adapters/keychain.ts';
 import { silentLogger } from '../../adapters/logger.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
-import { openSqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
-import { openVault } from '../../adapters/vault.ts';
 import { LatchkeyError } from '../../core/errors.ts';
+import { brokerBaseUrl, redirectUri } from '../../core/links.ts';
 import { discoverMcpProvider } from '../../core/mcp/discover-mcp-provider.ts';
 import type { TokenEndpointAuthMethod } from '../../core/model.ts';
 import type { ProviderRecord } from '../../core/ports.ts';
 import { ProviderService, checkEndpointUrl, type ProviderInput } from '../../core/providers.ts';
+import { openHome, type PassphraseSource } from '../../home.ts';
 import { readRuntime } from '../../runtime-file.ts';
-import { CliError, type Out } from '../output.ts';
+import type { CliContext } from '../context.ts';
+import { bool, list, str, type FlagValues } from '../flags.ts';
+import { CliError, UsageError, type Out } from '../output.ts';
+import { readSecret, readSecretLines } from '../prompt.ts';
 
 /** The part of LatchkeyConfig these commands use. */
 export interface TransferConfig {
   home: string;
   port: number;
   allowInsecureEndpoints: boolean;
+  /** For a home on the passphrase vault. */
+  passphrase?: PassphraseSource | undefined;
+}
+
+/** `latchkey providers export` from the command table: the target's API key is prompted for or read from stdin. */
+export async function exportCommand(ctx: CliContext, values: FlagValues): Promise<number> {
+  const to = str(values, 'to');
+  if (!to) throw new UsageError('providers export needs --to <Agent Auth base URL> and --api-key <key> (or the prompt / --api-key-stdin).');
+  const config = ctx.config(values);
+  const report = await providersExport({ ...config, passphrase: ctx.passphrase }, ctx.out, { to, apiKey: await apiKey(ctx, values, to), overwrite: bool(values, 'overwrite'), fetch: ctx.fetch });
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+export async function importCommand(ctx: CliContext, values: FlagValues): Promise<number> {
+  const from = str(values, 'from');
+  if (!from) throw new UsageError('providers import needs --from <Agent Auth base URL> and --api-key <key> (or the prompt / --api-key-stdin).');
+  const config = ctx.config(values);
+  const key = await apiKey(ctx, values, from);
+  const secrets = [...list(values, 'client-secret'), ...(bool(values, 'client-secrets-stdin') ? await readSecretLines(ctx.input, 'provider_id=secret (empty line to finish): ') : [])];
+  const report = await providersImport({ ...config, passphrase: ctx.passphrase }, ctx.out, { from, apiKey: key, clientSecrets: secrets, overwrite: bool(values, 'overwrite'), fetch: ctx.fetch });
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+async function apiKey(ctx: CliContext, values: FlagValues, base: string): Promise<string> {
+  const given = str(values, 'api-key');
+  if (given) return given;
+  if (bool(values, 'api-key-stdin') || ctx.input.isTTY) return readSecret(ctx.input, `API key for ${base}: `, 'API key');
+  throw new UsageError('Give the other deployment\'s API key: typed at the prompt (run in a terminal), --api-key-stdin, or --api-key <key>; the --to/--from and --api-key <key> pair is required.');
 }
 
 export interface ExportOptions {
@@ -68,7 +96,7 @@ const emptyReport = (): TransferReport => ({ created: [], updated: [], skipped: 
 export async function providersExport(config: TransferConfig, out: Out, options: ExportOptions): Promise<TransferReport> {
   const target: AgentAuthApi = agentAuthApi(options.to, options.apiKey, config, options.fetch ?? fetch);
   const report = emptyReport();
-  const local = openLocalProviders(config);
+  const local = await openLocalProviders(config);
   let outgoing: { p: ProviderRecord; secret: string | null }[];
   try {
     // A dynamic client's secret belongs to this deployment's registration: it stays here.
@@ -104,7 +132,7 @@ export async function providersImport(config: TransferConfig, out: Out, options:
     throw new CliError(`${source.base} did not list its providers (HTTP ${listed.status}): ${listed.detail}`);
   }
   const report = emptyReport();
-  const local = openLocalProviders(config);
+  const local = await openLocalProviders(config);
   try {
     for (const item of listed.body as unknown[]) {
       const parsed = sourceProvider.safeParse(item);
@@ -258,24 +286,20 @@ interface LocalProviders {
   close(): void;
 }
 
-/** This home's providers over its store and keychain-sealed vault (as `latchkey env` opens them). */
-function openLocalProviders(config: TransferConfig): LocalProviders {
-  const dbPath = join(config.home, 'latchkey.db');
-  if (!existsSync(dbPath)) throw new CliError(`No Latchkey data in ${config.home} yet. Run \`npm start\` once to create it.`);
-  const store = openSqliteStore(dbPath);
-  const vaultId = store.settings.get('vault_id');
-  const vault = vaultId ? openVault({ keychain: () => osKeychain(), vaultId }) : null;
-  const status = vault?.status();
-  if (!vault || !status?.ok) {
-    store.close();
-    throw new CliError(vault ? `Cannot read or store client secrets: the OS keychain is unavailable (${status && !status.ok ? status.reason : 'unknown'}).` : `The Latchkey data in ${config.home} has no vault id; start Latchkey once to initialise it.`);
+/** This home's providers over its store and vault (openHome); refused while the vault is unavailable. */
+async function openLocalProviders(config: TransferConfig): Promise<LocalProviders> {
+  const home = await openHome({ home: config.home, mustExist: true, passphrase: config.passphrase });
+  const status = home.vault.status();
+  if (!status.ok) {
+    home.close();
+    throw new CliError(`Cannot read or store client secrets: the ${home.vaultKind} vault is unavailable (${status.reason}). \`npx latchkey doctor\` says how to fix it.`);
   }
-  // Same as OAuthFlows.redirectUri, for the port this home's broker runs (or will run) on.
-  const base = readRuntime(config.home)?.url ?? `http://127.0.0.1:${config.port}`;
+  // The redirect URI for the port this home's broker runs (or will run) on.
+  const base = readRuntime(config.home)?.url ?? brokerBaseUrl(config.port);
   return {
-    providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
-    redirectUri: (id) => `${base}/host-oauth-callback/${id}`,
-    close: () => store.close(),
+    providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    redirectUri: (id) => redirectUri(base, id),
+    close: () => home.close(),
   };
 }
 
