@@ -27,9 +27,9 @@ export function createOut(write: (text: string) => void, writeError: (text: stri
   // Colour codes are added after escaping, so only our own styles reach the terminal.
   const paint = (on: boolean, text: string, style: Style | undefined): string => (on && style ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
   return {
-    line: (text = '', style) => write(`${paint(colour.out, visibleLines(text), style)}\n`),
-    error: (text) => writeError(`${paint(colour.err, visibleLines(text), undefined)}\n`),
-    check: (level, text) => write(`${paint(colour.out, MARK[level], level)} ${visibleLines(text)}\n`),
+    line: (text = '', style) => { write(`${paint(colour.out, visibleLines(text), style)}\n`); },
+    error: (text) => { writeError(`${paint(colour.err, visibleLines(text), undefined)}\n`); },
+    check: (level, text) => { write(`${paint(colour.out, MARK[level], level)} ${visibleLines(text)}\n`); },
   };
 }
 

@@ -38,7 +38,8 @@ export async function run(argv: string[], out: Out = stdOut, options: RunOptions
       return 0;
     }
     const ctx = cliContext({ out, input: options.input ?? processInput, env: options.env, headlessReason: options.headlessReason, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    return (await resolved.command.run(ctx, { values: resolved.values, args: resolved.args })) ?? 0;
+    const code = await resolved.command.run(ctx, { values: resolved.values, args: resolved.args });
+    return typeof code === 'number' ? code : 0;
   } catch (err) {
     return reportFailure(err, out);
   }
