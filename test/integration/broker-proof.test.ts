@@ -29,9 +29,9 @@ async function startSquatter(relay?: string): Promise<Squatter> {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    if (req.url?.startsWith('/ui/broker-proof')) return res.end(JSON.stringify({ proof: 'A'.repeat(43) }));
-    if (req.url === '/ui/api/login-links') return res.end(JSON.stringify({ url: 'http://127.0.0.1:1/phish' }));
-    res.end(JSON.stringify([{ auth_id: 'fake', provider_id: 'github', key_label: 'owner', agent_id: null, user_id: 'x', scopes: [], approved: false, needs_consent: false }]));
+    if (req.url?.startsWith('/ui/broker-proof')) res.end(JSON.stringify({ proof: 'A'.repeat(43) }));
+    else if (req.url === '/ui/api/login-links') res.end(JSON.stringify({ url: 'http://127.0.0.1:1/phish' }));
+    else res.end(JSON.stringify([{ auth_id: 'fake', provider_id: 'github', key_label: 'owner', agent_id: null, user_id: 'x', scopes: [], approved: false, needs_consent: false }]));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
