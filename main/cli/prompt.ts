@@ -46,18 +46,24 @@ export const processInput: Input = {
   }),
 };
 
-let piped: Promise<string> | undefined;
+/** Standard input is read once, whichever secret asks first. */
+const pipedText = new WeakMap<Input, Promise<string>>();
+const piped = (input: Input): Promise<string> => {
+  let text = pipedText.get(input);
+  if (!text) pipedText.set(input, text = input.readAll());
+  return text;
+};
 
 /** One secret: prompted for on a terminal, else the first line of standard input. */
 export async function readSecret(input: Input, question: string, what: string): Promise<string> {
-  const value = input.isTTY ? await input.hidden(question) : ((await (piped ??= input.readAll())).split(/\r?\n/)[0] ?? '');
+  const value = input.isTTY ? await input.hidden(question) : ((await piped(input)).split(/\r?\n/)[0] ?? '');
   if (!value.trim()) throw new CliError(`No ${what} was given on standard input.`, 2);
   return value.trim();
 }
 
 /** Several lines (e.g. `provider_id=secret` pairs): everything piped in, or typed until an empty line. */
 export async function readSecretLines(input: Input, question: string): Promise<string[]> {
-  if (!input.isTTY) return (await (piped ??= input.readAll())).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (!input.isTTY) return (await piped(input)).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const lines: string[] = [];
   for (;;) {
     const line = (await input.hidden(lines.length === 0 ? question : '> ')).trim();
