@@ -21,7 +21,7 @@ function fakeFetch(answer: (call: Call) => { status: number; body: unknown }) {
   return { calls, impl };
 }
 
-const SESSION = { via: 'session', csrf_token: 'csrf-123', version: '0.1.0', url: 'http://127.0.0.1:5', port: 5, policy: 'ask', keychain: { ok: true, backend: 'x', reason: null }, env_block: '' };
+const SESSION = { via: 'session', csrf_token: 'csrf-123', version: '0.1.0', url: 'http://127.0.0.1:5', port: 5, policy: 'ask', keychain: { ok: true, backend: 'x', reason: null, vault: 'keychain' }, env_block: '' };
 
 describe('owner API client', () => {
   test('state changes carry the CSRF token from the session and a JSON body; reads carry neither', async () => {
