@@ -15,8 +15,11 @@ import type { EventBus } from './core/events.ts';
 import type { OwnerKeyProblem } from './core/keys.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger, VaultKind } from './core/ports.ts';
+import { SWEEP_INTERVAL_MS } from './core/refresh-sweep.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
+import { sdkHandlers } from './http/sdk-handlers.ts';
+import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
 import { openHome, type PassphraseSource } from './home.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
@@ -68,7 +71,6 @@ export class PortInUseError extends Error {
   }
 }
 
-const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
@@ -99,9 +101,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
   const envBlock = (): string => envLines(baseUrl(), core.keys.ownerKeyStatus());
 
-  const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
+  // One Agent Auth pipeline for both mounts: Express's routes and the node:http fast path.
+  const sdk = sdkPipeline(core, sdkHandlers(core), { port: () => port, logger });
+  const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now(), sdk });
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
-  const fastPath = sdkFastPath(core, { port: () => port, logger });
+  const fastPath = sdkFastPath(sdk);
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, (req, res) => {
     if (!fastPath(req, res)) app(req, res);
   });

@@ -54,6 +54,11 @@ export interface TokenSet {
   refreshToken: string | null;
   /** Epoch ms; null when the provider gave no expiry (e.g. GitHub OAuth Apps). */
   expiresAt: number | null;
+  /**
+   * Epoch ms when the provider issued the set: with `expiresAt` it gives the lifetime that
+   * bounds the refresh margin (core/refresh.ts). Absent in sets sealed before it was recorded.
+   */
+  issuedAt?: number;
   idToken: string | null;
   /** Everything else the provider returned, kept for provider-specific fields (instance_url…). */
   extra: Record<string, unknown>;
@@ -78,7 +83,9 @@ export interface Connection {
 }
 
 export type RequestStatus = 'pending' | 'completed' | 'denied' | 'failed';
-export type GrantDuration = 'once' | '1h' | '8h' | '30d' | 'forever';
+/** How long an approval (or a remembered denial) lasts: the one list of choices, shortest first. */
+export const GRANT_DURATION_VALUES = ['once', '1h', '8h', '30d', 'forever'] as const;
+export type GrantDuration = (typeof GRANT_DURATION_VALUES)[number];
 export type DecisionChannel = 'browser' | 'cli' | 'window' | 'tray' | 'policy';
 
 /** An agent's request for a token that could not be answered at once. */

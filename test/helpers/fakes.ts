@@ -51,6 +51,7 @@ export class FakeOAuth implements OAuthClient {
   async pkce() { return { verifier: 'v'.repeat(43), challenge: 'c'.repeat(43) }; }
   async fetchProtectedResourceMetadata(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider serves no MCP metadata'); }
   async registerClient(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider offers no registration'); }
+  checkIssuer(): void {}
   async exchangeCode(_cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams }): Promise<TokenResponse> {
     this.calls.code++;
     return this.script('code', { code: input.callbackParams.get('code') ?? '' });

@@ -21,7 +21,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/refresh', async (req, res) => {
     const c = find(req.params.id);
-    await core.connections.refresh(c.id, { force: true }).catch((err: unknown) => {
+    // The owner's "Refresh now": refresh even if not due, and even while backing off.
+    await core.connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
       // needs_reauth and outages are reported through the connection's status below.
       if (err instanceof Error && err.name !== 'NeedsReauth' && !('status' in err)) throw err;
     });
