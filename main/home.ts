@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { osKeychain, type KeychainBackend } from './adapters/keychain.ts';
 import { openSqliteStore, type SqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { cryptoIds } from './adapters/system.ts';
-import { createPassphraseVault, masterKeyAccount, openVault, PassphraseRecordInvalid, unlockPassphraseVault, WrongPassphrase } from './adapters/vault.ts';
-import type { Vault, VaultKind } from './core/ports.ts';
+import { createPassphraseVault, keychainProbe, masterKeyAccount, openVault, PassphraseRecordInvalid, unlockPassphraseVault, WrongPassphrase } from './adapters/vault.ts';
+import type { KeychainStatus, Vault, VaultKind } from './core/ports.ts';
 import { resealAll, sealedSecretCount } from './core/reseal.ts';
 
 export type { VaultKind };
@@ -75,6 +75,11 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
     store.close();
     throw err;
   }
+}
+
+/** Whether the OS keychain works here (write, read back, delete a probe), without touching any home. */
+export function probeOsKeychain(keychain: () => KeychainBackend = () => osKeychain()): KeychainStatus {
+  return keychainProbe(keychain);
 }
 
 /**

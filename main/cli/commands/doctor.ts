@@ -8,11 +8,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { osKeychain } from '../../adapters/keychain.ts';
-import { keychainProbe } from '../../adapters/vault.ts';
 import { brokerBaseUrl, redirectUri } from '../../core/links.ts';
 import type { ProviderView, SessionView } from '../../http/owner-api-types.ts';
-import { dbPath, HomeError, openHome, openHomeStore, PASSPHRASE_FILE_ENV, passphraseFromFile, type VaultKind } from '../../home.ts';
+import { dbPath, HomeError, openHome, openHomeStore, PASSPHRASE_FILE_ENV, passphraseFromFile, probeOsKeychain, type VaultKind } from '../../home.ts';
 import { runtimePath, type RuntimeInfo } from '../../runtime-file.ts';
 import type { CliContext } from '../context.ts';
 import { bool, type FlagValues } from '../flags.ts';
@@ -86,7 +84,7 @@ async function vaultCheck(ctx: CliContext, home: string, kind: VaultKind, client
       throw err;
     }
   }
-  const probe = keychainProbe(() => osKeychain());
+  const probe = probeOsKeychain();
   return probe.ok
     ? { level: 'ok', text: `Vault: keychain — ${probe.backend}: write/read probe passed` }
     : { level: 'fail', text: `Vault: keychain — ${probe.backend} is unavailable: ${probe.reason}`, fix: keychainFixes() };
