@@ -17,6 +17,7 @@ import { cryptoIds } from './adapters/system.ts';
 import { createPassphraseVault, keychainProbe, masterKeyAccount, openVault, PassphraseRecordInvalid, unlockPassphraseVault, WrongPassphrase } from './adapters/vault.ts';
 import type { KeychainStatus, Vault, VaultKind } from './core/ports.ts';
 import { resealAll, sealedSecretCount } from './core/reseal.ts';
+import { HomeError } from './home-error.ts';
 
 export type { VaultKind };
 export const VAULT_KINDS: readonly VaultKind[] = ['keychain', 'passphrase'];
@@ -43,8 +44,7 @@ export interface Home {
   close(): void;
 }
 
-/** A home that cannot be opened as asked; the message says what to do. Nothing was changed. */
-export class HomeError extends Error {}
+export { HomeError };
 
 const KIND_SETTING = 'vault_kind';
 const PASSPHRASE_SETTING = 'vault_passphrase';

@@ -1,9 +1,9 @@
 /** What every command gets: where to print, where to read secrets, and the home it works on. */
 import { loadConfig, type LatchkeyConfig } from '../config.ts';
-import { passphraseFromFile, PASSPHRASE_FILE_ENV, type PassphraseSource } from '../home.ts';
+import type { PassphraseSource } from '../home.ts';
 import { bool, str, type FlagValues } from './flags.ts';
 import type { Out } from './output.ts';
-import { ownerClient, type OwnerClient } from './owner-client.ts';
+import type { OwnerClient } from './owner-client.ts';
 import { promptPassphrase, readSecret, type Input } from './prompt.ts';
 
 export interface CliContext {
@@ -33,8 +33,20 @@ export function cliContext(deps: { out: Out; input: Input; env?: NodeJS.ProcessE
   }, env);
   return {
     out: deps.out, input: deps.input, env, headlessReason: deps.headlessReason, fetch: fetchImpl, config,
-    owner: (values) => ownerClient(config(values).home, fetchImpl),
+    owner: (values) => {
+      const home = config(values).home;
+      // Loaded on the first call: --help and --version pay nothing for it.
+      let client: Promise<OwnerClient> | undefined;
+      return {
+        call: async <T>(method: Parameters<OwnerClient['call']>[0], path: string, body?: unknown): Promise<T> =>
+          (await (client ??= import('./owner-client.ts').then((m) => m.ownerClient(home, fetchImpl)))).call<T>(method, path, body),
+      };
+    },
     secret: (question, what) => readSecret(deps.input, question, what),
-    passphrase: (purpose) => (env[PASSPHRASE_FILE_ENV] ? passphraseFromFile(env)(purpose) : promptPassphrase(deps.input, purpose)),
+    // home.ts (SQLite, the keychain) loads only when a command opens the home.
+    passphrase: async (purpose) => {
+      const { PASSPHRASE_FILE_ENV, passphraseFromFile } = await import('../home.ts');
+      return env[PASSPHRASE_FILE_ENV] ? passphraseFromFile(env)(purpose) : promptPassphrase(deps.input, purpose);
+    },
   };
 }

@@ -4,7 +4,7 @@
  * code — 2 for wrong usage, 1 for everything else the user can fix.
  */
 import { ConfigError } from '../config.ts';
-import { HomeError } from '../home.ts';
+import { HomeError } from '../home-error.ts';
 import { VERSION } from '../version.ts';
 import { overview, resolve } from './command-table.ts';
 import { COMMANDS, FOOTER } from './commands.ts';
