@@ -23,6 +23,7 @@ import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
 import { openHome, type PassphraseSource } from './home.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
+import { loginLink, loopbackBaseUrl } from './core/links.ts';
 
 export interface BrokerOptions {
   /** 0 picks a free port (tests). */
@@ -81,7 +82,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   if (!keychain.ok) logger.warn('keychain.unavailable', { backend: keychain.backend, reason: keychain.reason });
 
   let port = options.port;
-  const baseUrl = (): string => `http://127.0.0.1:${port}`;
+  const baseUrl = (): string => loopbackBaseUrl(port);
   const core = createCore({
     store, vault, clock, ids: cryptoIds, logger, baseUrl,
     oauth: createOAuthClient({ ...(options.fetch ? { fetch: options.fetch } : {}), allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
@@ -169,7 +170,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     ownerKeyCreated: owner.created,
     ownerKeyProblem: owner.problem,
     vaultKind: home.vaultKind,
-    loginUrl: () => `${baseUrl()}/ui/login/${core.sessions.mintLoginToken()}`,
+    loginUrl: () => loginLink(baseUrl(), core.sessions.mintLoginToken()),
     envBlock,
     close() {
       closing ??= (async () => {

@@ -8,7 +8,6 @@
  * the path (mix-up defence) and presented by the same browser; only then is the code
  * redeemed, at most once (S10–S12).
  */
-import { redirectUri } from './links.ts';
 import { BadRequest, UpstreamFailed } from './errors.ts';
 import { sha256 } from './hash.ts';
 import type { AuthRequests } from './auth-requests.ts';
@@ -20,6 +19,7 @@ import { isSubset, parseGrantedScope } from './scopes.ts';
 import { quirksFor } from './templates/quirks.ts';
 import { tokenSetFromResponse } from './token-sets.ts';
 import { UpstreamError } from './upstream-error.ts';
+import { redirectUri } from './links.ts';
 
 export const FLOW_TTL_MS = 10 * 60_000;
 

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { brokerBaseUrl, redirectUri } from '../../core/links.ts';
+import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 import type { ProviderView, SessionView } from '../../http/owner-api-types.ts';
 import { dbPath, HomeError, openHome, openHomeStore, PASSPHRASE_FILE_ENV, passphraseFromFile, probeOsKeychain, type VaultKind } from '../../home.ts';
 import { runtimePath, type RuntimeInfo } from '../../runtime-file.ts';
@@ -43,7 +43,7 @@ export async function doctor(ctx: CliContext, values: FlagValues): Promise<numbe
       ? { level: 'ok', text: `Broker: running for this home (pid ${broker.runtime.pid}, ${broker.runtime.url}); it proved it holds this home's control secret` }
       : { level: 'warn', text: `Broker: ${broker.notRunning.replace(/ Start it with.*$/, '')}`, fix: ['Start it: npx latchkey serve'] });
     checks.push(await portCheck(config.port, 'runtime' in broker ? broker.runtime.port : null));
-    const base = 'runtime' in broker ? broker.runtime.url : brokerBaseUrl(config.port);
+    const base = 'runtime' in broker ? broker.runtime.url : loopbackBaseUrl(config.port);
     providers = client
       ? await client.call<ProviderView[]>('GET', '/ui/api/providers')
       : (stored?.store.providers.list() ?? []).map((p) => ({ provider_id: p.providerId, auth_url: p.authUrl, token_url: p.tokenUrl, redirect_uri: redirectUri(base, p.providerId) }));

@@ -7,6 +7,7 @@
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { OWNER_KEY_HINT } from '../../core/env-block.ts';
 import { KeyService } from '../../core/keys.ts';
+import { loopbackBaseUrl } from '../../core/links.ts';
 import type { EnvView } from '../../http/owner-api-types.ts';
 import { openHome } from '../../home.ts';
 import { readRuntime } from '../../runtime-file.ts';
@@ -23,7 +24,7 @@ export async function env(ctx: CliContext, values: FlagValues): Promise<void> {
     view = await ownerClient(config.home, ctx.fetch).call<EnvView>('GET', '/ui/api/env');
   } catch (err) {
     if (!(err instanceof NotRunning)) throw err;
-    view = await fromHome(ctx, config.home, `http://127.0.0.1:${config.port}`);
+    view = await fromHome(ctx, config.home, loopbackBaseUrl(config.port));
   }
   if (view.api_key === null) throw new CliError(`Cannot print LANGSMITH_API_KEY: ${view.hint ?? 'the owner key is not available'}.`);
   ctx.out.line(`export LANGSMITH_API_URL=${view.url}`);

@@ -21,7 +21,7 @@ import { silentLogger } from '../../adapters/logger.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { LatchkeyError } from '../../core/errors.ts';
-import { brokerBaseUrl, redirectUri } from '../../core/links.ts';
+import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 import { discoverMcpProvider } from '../../core/mcp/discover-mcp-provider.ts';
 import type { TokenEndpointAuthMethod } from '../../core/model.ts';
 import type { ProviderRecord } from '../../core/ports.ts';
@@ -303,7 +303,7 @@ async function openLocalProviders(config: TransferConfig): Promise<LocalProvider
     throw new CliError(`Cannot read or store client secrets: the ${home.vaultKind} vault is unavailable (${status.reason}). \`npx latchkey doctor\` says how to fix it.`);
   }
   // The redirect URI for the port this home's broker runs (or will run) on.
-  const base = readRuntime(config.home)?.url ?? brokerBaseUrl(config.port);
+  const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
   return {
     providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
     redirectUri: (id) => redirectUri(base, id),
