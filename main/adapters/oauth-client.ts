@@ -94,6 +94,27 @@ function validateAuthorizationResponse(cfg: OAuthClientConfig, callbackParams: U
   }
 }
 
+/**
+ * classify, and for a 5xx answer also what the server said: oauth4webapi reads OAuth error
+ * bodies of 4xx answers only, so the body of a 5xx (RFC 6749 §5.2 `error`, `error_description`)
+ * is read here (the first 4 KB are looked at) and kept in the detail.
+ */
+export async function classifyWithBody(err: unknown): Promise<UpstreamError> {
+  const classified = classify(err);
+  const cause = err instanceof oauth.OperationProcessingError ? err.cause : undefined;
+  if (!(cause instanceof Response) || cause.status < 500 || cause.bodyUsed) return classified;
+  let body: Record<string, unknown>;
+  try {
+    const text = (await cause.text()).slice(0, 4096);
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return classified;
+  }
+  if (typeof body !== 'object' || body === null || typeof body.error !== 'string') return classified;
+  const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
+  return new UpstreamError(classified.kind, `${classified.message} ${body.error}${description}`, body.error, err);
+}
+
 export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient {
   const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   const baseFetch = options.fetch ?? fetch;
@@ -121,7 +142,10 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
 
   const asTokenResponse = (r: oauth.TokenEndpointResponse): TokenResponse => ({ ...r }) as TokenResponse;
   /** RFC 8707 §2.2: an MCP provider's token requests (code and refresh) name the resource too. */
-  const resourceParam = (cfg: OAuthClientConfig): Record<string, string> => (cfg.provider.mcpServerUrl ? { resource: cfg.provider.mcpServerUrl } : {});
+  const resourceParam = (cfg: OAuthClientConfig): Record<string, string> => {
+    const resource = cfg.resource ?? cfg.provider.mcpServerUrl;
+    return resource ? { resource } : {};
+  };
 
   return {
     ...createMcpDiscoveryClient({ fetch: baseFetch, timeoutMs, allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
@@ -176,7 +200,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
           input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processAuthorizationCodeResponse(as, client, res));
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
 
@@ -189,7 +213,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
         const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processRefreshTokenResponse(as, client, res));
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
 
@@ -201,7 +225,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
         const res = await oauth.revocationRequest(as, client, clientAuth(cfg), token, requestOptions(cfg, cfg.provider.revocationUrl, { token_type_hint: hint }));
         await oauth.processRevocationResponse(res);
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
   };

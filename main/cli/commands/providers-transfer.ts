@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { AgentAuthError, Client, LatchkeyUnreachableError, type OAuthProvider } from '../../client/client.ts';
 import { silentLogger } from '../../adapters/logger.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
+import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { LatchkeyError } from '../../core/errors.ts';
 import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
@@ -220,7 +221,7 @@ async function importOne(
     // Our own registration, bound to our redirect URI; a pre-registered client id carries over.
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      providers: local.providers, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
+      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
     }, { providerId: id, name: p.name, mcpServerUrl: p.mcpServerUrl ?? '', clientId: p.isDynamicClient ? null : p.clientId, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
@@ -290,6 +291,7 @@ function summary(verb: string, base: string, r: TransferReport): string {
 
 interface LocalProviders {
   providers: ProviderService;
+  settings: SqliteStore['settings'];
   redirectUri: (providerId: string) => string;
   close(): void;
 }
@@ -306,6 +308,7 @@ async function openLocalProviders(config: TransferConfig): Promise<LocalProvider
   const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
   return {
     providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    settings: home.store.settings,
     redirectUri: (id) => redirectUri(base, id),
     close: () => home.close(),
   };
