@@ -100,7 +100,8 @@ export interface Store {
     listAll(now: number): Grant[];
     byId(id: string): Grant | undefined;
     insert(g: Grant): void;
-    spend(id: string): void;
+    /** Take one use of a single-use grant; false when none was left (a conditional update, S38). */
+    spend(id: string): boolean;
     revoke(id: string, at: number): void;
     deleteForProvider(providerId: string): void;
   };

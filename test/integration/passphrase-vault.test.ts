@@ -9,7 +9,9 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openSqliteStore } from '../../main/adapters/sqlite/sqlite-store.ts';
+import { silentLogger } from '../../main/adapters/logger.ts';
 import { cryptoIds, systemClock } from '../../main/adapters/system.ts';
+import { ActivityLog } from '../../main/core/activity.ts';
 import { ProviderService } from '../../main/core/providers.ts';
 import { openHome, passphraseFromFile } from '../../main/home.ts';
 import { runCli } from '../helpers/cli-run.ts';
@@ -46,7 +48,8 @@ function snapshot(home: string): string {
 async function clientSecretOf(home: string, file: string | null, providerId: string): Promise<string | null> {
   const opened = await openHome({ home, mustExist: true, ...(file ? { passphrase: passphraseFromFile({ LATCHKEY_PASSPHRASE_FILE: file }) } : {}) });
   try {
-    const providers = new ProviderService({ store: opened.store, vault: opened.vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: false });
+    const activity = new ActivityLog({ store: opened.store, clock: systemClock, logger: silentLogger });
+    const providers = new ProviderService({ store: opened.store, vault: opened.vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: false });
     return providers.clientSecret(providers.get(providerId));
   } finally {
     opened.close();

@@ -245,7 +245,7 @@ export function openSqliteStore(path: string): SqliteStore {
       listAll: (now) => st.grantAll.all(now).map(grantFromRow),
       byId: (id) => first(st.grantById.get(id), grantFromRow),
       insert: (g) => { st.grantInsert.run({ ...g, scopes: JSON.stringify(g.scopes) }); },
-      spend: (id) => { st.grantSpend.run(id); },
+      spend: (id) => st.grantSpend.run(id).changes === 1,
       revoke: (id, at) => { st.grantRevoke.run(at, id); },
       deleteForProvider: (p) => { st.grantDeleteProvider.run(p); },
     },

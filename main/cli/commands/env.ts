@@ -4,7 +4,9 @@
  * its own; otherwise the home is opened directly (openHome). When the owner key cannot be shown
  * the command fails with the command that fixes it, never printing a placeholder key.
  */
+import { silentLogger } from '../../adapters/logger.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
+import { ActivityLog } from '../../core/activity.ts';
 import { OWNER_KEY_HINT } from '../../core/env-block.ts';
 import { KeyService } from '../../core/keys.ts';
 import { loopbackBaseUrl } from '../../core/links.ts';
@@ -34,7 +36,9 @@ export async function env(ctx: CliContext, values: FlagValues): Promise<void> {
 async function fromHome(ctx: CliContext, home: string, url: string): Promise<Pick<EnvView, 'url' | 'api_key' | 'hint'>> {
   const opened = await openHome({ home, mustExist: true, passphrase: ctx.passphrase });
   try {
-    const owner = new KeyService({ store: opened.store, vault: opened.vault, clock: systemClock, ids: cryptoIds }).ownerKeyStatus();
+    // Reads only; the activity log is required by KeyService for the changes it can make.
+    const activity = new ActivityLog({ store: opened.store, clock: systemClock, logger: silentLogger });
+    const owner = new KeyService({ store: opened.store, vault: opened.vault, clock: systemClock, ids: cryptoIds, activity }).ownerKeyStatus();
     return { url, api_key: owner.key, hint: owner.problem ? OWNER_KEY_HINT[owner.problem] : null };
   } finally {
     opened.close();

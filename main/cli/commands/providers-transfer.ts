@@ -21,6 +21,7 @@ import { silentLogger } from '../../adapters/logger.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
 import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
+import { ActivityLog, type Actor } from '../../core/activity.ts';
 import { LatchkeyError } from '../../core/errors.ts';
 import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 import { discoverMcpProvider } from '../../core/mcp/discover-mcp-provider.ts';
@@ -182,6 +183,8 @@ export function parseClientSecretPairs(pairs: readonly string[]): Map<string, st
   return map;
 }
 
+const IMPORT: Actor = { channel: 'import' };
+
 /**
  * What the Agent Auth API returns for a provider (§3), as the client hands it over (camelCase).
  * Checked, not trusted: the source may be any deployment. Extra fields are ignored.
@@ -221,7 +224,7 @@ async function importOne(
     // Our own registration, bound to our redirect URI; a pre-registered client id carries over.
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
+      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger, actor: IMPORT,
     }, { providerId: id, name: p.name, mcpServerUrl: p.mcpServerUrl ?? '', clientId: p.isDynamicClient ? null : p.clientId, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
@@ -240,11 +243,11 @@ async function importOne(
     ...(secret !== null ? { clientSecret: secret } : keepSecret ? {} : { clientSecret: null }),
   };
   if (existing) {
-    local.providers.update(id, fields);
+    local.providers.update(id, fields, IMPORT);
     report.updated.push(id);
     out.line(`updated  ${id}`);
   } else {
-    local.providers.create({ providerId: id, ...fields });
+    local.providers.create({ providerId: id, ...fields }, IMPORT, 'imported');
     report.created.push(id);
     out.line(`created  ${id}: register ${local.redirectUri(id)} as a redirect URI with ${p.name}`);
   }
@@ -306,11 +309,13 @@ async function openLocalProviders(config: TransferConfig): Promise<LocalProvider
   }
   // The redirect URI for the port this home's broker runs (or will run) on.
   const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
+  // S36: providers created or changed by an import are logged in this home's activity log.
+  const activity = new ActivityLog({ store: home.store, clock: systemClock, logger: silentLogger });
   return {
-    providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: config.allowInsecureEndpoints }),
     settings: home.store.settings,
     redirectUri: (id) => redirectUri(base, id),
-    close: () => home.close(),
+    close: () => { activity.flush(); home.close(); },
   };
 }
 

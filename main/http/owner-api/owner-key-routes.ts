@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
 import { envBlock, OWNER_KEY_HINT } from '../../core/env-block.ts';
 import type { EnvView, ReissueOwnerResponse } from '../owner-api-types.ts';
+import { ownerPrincipal } from '../request-context.ts';
 import { keyView } from './views.ts';
 
 export function ownerKeyRoutes(core: Core, baseUrl: () => string): Router {
@@ -22,9 +23,7 @@ export function ownerKeyRoutes(core: Core, baseUrl: () => string): Router {
   });
 
   r.post('/keys/reissue-owner', (_req, res) => {
-    const { key, record, revoked } = core.keys.reissueOwner();
-    core.activity.record({ type: 'key.created', keyId: record.id, keyLabel: record.label, detail: 'role owner; reissued owner key' });
-    for (const k of revoked) core.activity.record({ type: 'key.revoked', keyId: k.id, keyLabel: k.label, detail: 'replaced by a reissued owner key' });
+    const { key, record, revoked } = core.reissueOwnerKey(ownerPrincipal(res));
     const body: ReissueOwnerResponse = { key, record: keyView(record), revoked: revoked.map((k) => k.id), env_block: envBlock(baseUrl(), { key, problem: null }) };
     res.set('Cache-Control', 'no-store').json(body);
   });

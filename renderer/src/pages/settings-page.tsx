@@ -1,10 +1,13 @@
 /** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain. */
 import { useState } from 'react';
 import { useApp } from '../app-context.ts';
+import { CopyButton } from '../components/copy-button.tsx';
 import { Copyable } from '../components/copyable.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { hasSecret, maskEnvBlock } from '../logic/env-block.ts';
+import { explainKeychain } from '../logic/keychain-text.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { KeysSection } from './keys-section.tsx';
 import { PairingsSection } from './pairings-section.tsx';
@@ -18,7 +21,7 @@ export function SettingsPage() {
       <section className="panel" aria-labelledby="connect-title">
         <h2 id="connect-title">Connect an agent</h2>
         <p>Paste this into the agent's shell (or its <code>.env</code>) so the Agent Auth SDK talks to this Latchkey:</p>
-        <Copyable value={session.env_block} label="Environment block" block />
+        <EnvBlock block={session.env_block} />
         <dl className="facts">
           <dt>Address</dt><dd className="mono">{session.url}</dd>
           <dt>Port</dt><dd className="mono">{session.port}</dd>
@@ -42,15 +45,35 @@ function ReissueOwnerKey() {
   const [issued, setIssued] = useState<string | null>(null);
   return (
     <>
-      <button type="button" disabled={action.busy} onClick={() => void action.run(async () => setIssued((await client.reissueOwnerKey()).env_block))}>Reissue owner key</button>
+      <button type="button" className="btn small" disabled={action.busy} onClick={() => void action.run(async () => setIssued((await client.reissueOwnerKey()).env_block))}>Reissue owner key</button>
       {issued ? <Copyable value={issued} label="New environment block (the old owner key is revoked)" block /> : null}
       {action.error ? <ErrorNotice error={action.error} /> : null}
     </>
   );
 }
 
+/** The env block carries the owner key: masked until Reveal; Copy always copies the real block. */
+function EnvBlock({ block }: { block: string }) {
+  const [revealed, setRevealed] = useState(false);
+  const secret = hasSecret(block);
+  return (
+    <div className="copyable block">
+      <pre className="mono" aria-label="Environment block">{revealed || !secret ? block : maskEnvBlock(block)}</pre>
+      <div className="copy-actions">
+        {secret ? (
+          <button type="button" className="btn small" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+            {revealed ? 'Hide key' : 'Reveal key'}
+          </button>
+        ) : null}
+        <CopyButton text={block} label="Environment block" />
+      </div>
+    </div>
+  );
+}
+
 function KeychainSection() {
   const { keychain } = useApp().session;
+  const problem = explainKeychain(keychain.reason);
   return (
     <section className="panel" aria-labelledby="keychain-title">
       <h2 id="keychain-title">Keychain</h2>
@@ -60,8 +83,16 @@ function KeychainSection() {
       </p>
       {!keychain.ok ? (
         <div className="notice bad" role="alert">
-          <p className="notice-title">Latchkey cannot store tokens right now{keychain.reason ? `: ${keychain.reason}` : '.'}</p>
-          <p>Start a Secret Service (<code>npx latchkey doctor</code> shows the command), or opt in to the passphrase vault: <code>npx latchkey serve --vault passphrase</code>. Nothing is stored in plaintext meanwhile.</p>
+          <p className="notice-title">Latchkey cannot store tokens right now. Nothing is stored in plaintext meanwhile.</p>
+          <p><strong>What it means:</strong> {problem.meaning}</p>
+          <p><strong>Fix:</strong> {problem.fix}</p>
+          {problem.command ? <pre className="mono command small">{problem.command}</pre> : null}
+          {keychain.reason ? (
+            <details className="raw">
+              <summary>Technical details</summary>
+              <pre className="mono">{keychain.reason}</pre>
+            </details>
+          ) : null}
         </div>
       ) : null}
     </section>

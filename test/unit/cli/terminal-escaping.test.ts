@@ -27,6 +27,7 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 const request: PendingRequestView = {
   auth_id: 'a1', provider_id: 'github', provider_name: 'GitHub', key_label: 'lab\u001b]0;pwned\u0007el', agent_id: BIDI_AGENT, user_id: FORGED_LINE,
   scopes: [ANSI_SCOPE, CSI_C1], scope_descriptions: {}, approved: false, needs_consent: true, created_at: '', expires_at: '', start_url: '',
+  held_scopes: [], waiting: 0, last_seen_at: '', agent_gone: false,
 };
 
 function fakeOwner(answers: Record<string, unknown>): OwnerClient {
