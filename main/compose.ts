@@ -2,18 +2,17 @@
  * createBroker: the one place adapters are wired into core and HTTP. The Electron shell,
  * the headless CLI and the tests all start Latchkey through it.
  */
-import { join } from 'node:path';
-import { osKeychain, type KeychainBackend } from './adapters/keychain.ts';
+import type { KeychainBackend } from './adapters/keychain.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOAuthClient } from './adapters/oauth-client.ts';
-import { openSqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from './adapters/system.ts';
-import { openVault } from './adapters/vault.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { ApprovalMode } from './core/policy.ts';
+import { envBlock as envLines } from './core/env-block.ts';
 import type { EventBus } from './core/events.ts';
+import type { OwnerKeyProblem } from './core/keys.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
-import type { Clock, KeychainStatus, Logger, Vault } from './core/ports.ts';
+import type { Clock, KeychainStatus, Logger, VaultKind } from './core/ports.ts';
 import { SWEEP_INTERVAL_MS } from './core/refresh-sweep.ts';
 import { loginLink, loopbackBaseUrl } from './core/links.ts';
 import { createApp } from './http/app.ts';
@@ -23,6 +22,7 @@ import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { createBrokerServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from './http/server.ts';
 import type { SqliteStore } from './adapters/sqlite/sqlite-store.ts';
 import { createHomeDir } from './home-files.ts';
+import { openHome, type PassphraseSource } from './home.ts';
 import { lockHome } from './home-lock.ts';
 import { claimRuntime, removeRuntime, writeRuntime } from './runtime-file.ts';
 
@@ -37,6 +37,10 @@ export interface BrokerOptions {
   logLevel?: string | undefined;
   clock?: Clock | undefined;
   keychain?: (() => KeychainBackend) | undefined;
+  /** The vault asked for (`--vault`); by default the one the home remembers (home.ts). */
+  vault?: VaultKind | undefined;
+  /** How to get the passphrase when the passphrase vault is in use (default: LATCHKEY_PASSPHRASE_FILE). */
+  passphrase?: PassphraseSource | undefined;
   /** Upstream fetch for provider calls (tests inject fault-injecting fetches). */
   fetch?: typeof fetch | undefined;
   refreshMarginMs?: number | undefined;
@@ -54,6 +58,9 @@ export interface Broker {
   /** The owner's API key when it can be shown (created now, or unsealed from the keychain). */
   readonly ownerKey: string | null;
   readonly ownerKeyCreated: boolean;
+  /** Why the owner key cannot be shown, or null. */
+  readonly ownerKeyProblem: OwnerKeyProblem | null;
+  readonly vaultKind: VaultKind;
   /** A fresh one-time sign-in link for the browser UI (the token rides in the fragment, S33). */
   loginUrl(): string;
   envBlock(): string;
@@ -63,18 +70,6 @@ export interface Broker {
 export { PortInUseError } from './http/server.ts';
 export { AlreadyRunningError } from './home-lock.ts';
 
-
-/** The home's database and the vault sealing its secrets under the keychain. */
-function openHomeState(home: string, keychainBackend: () => KeychainBackend): { store: SqliteStore; vault: Vault; keychain: KeychainStatus } {
-  const store = openSqliteStore(join(home, 'latchkey.db'));
-  let vaultId = store.settings.get('vault_id');
-  if (!vaultId) {
-    vaultId = cryptoIds.uuid();
-    store.settings.set('vault_id', vaultId);
-  }
-  const vault = openVault({ keychain: keychainBackend, vaultId });
-  return { store, vault, keychain: vault.status() };
-}
 
 /**
  * S26: after a crash, a row whose secret cannot be read shows needs_reauth from the start
@@ -118,9 +113,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     claimRuntime(home, claim);
     const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
     const clock = options.clock ?? systemClock;
-    const state = openHomeState(home, options.keychain ?? (() => osKeychain()));
-    store = state.store;
-    const { vault, keychain } = state;
+    const homeState = await openHome({ home, keychain: options.keychain, vault: options.vault, passphrase: options.passphrase });
+    store = homeState.store;
+    const { vault } = homeState;
+    const keychain = vault.status();
     if (!keychain.ok) logger.warn('keychain.unavailable', { backend: keychain.backend, reason: keychain.reason });
 
     let port = options.port;
@@ -135,10 +131,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     const owner = core.keys.ensureOwnerKey();
     if (keychain.ok) markUnreadableConnections(core);
 
-    const envBlock = (): string => [
-      `export LANGSMITH_API_URL=${baseUrl()}`,
-      `export LANGSMITH_API_KEY=${core.keys.readOwnerKey() ?? owner.key ?? '<owner key: run npx latchkey env>'}`,
-    ].join('\n');
+    const envBlock = (): string => envLines(baseUrl(), core.keys.ownerKeyStatus());
 
     // One Agent Auth pipeline for both mounts: Express's routes and the node:http fast path.
     const sdk = sdkPipeline(core, sdkHandlers(core), { port: () => port, logger });
@@ -161,6 +154,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       keychain,
       ownerKey: owner.key,
       ownerKeyCreated: owner.created,
+      ownerKeyProblem: owner.problem,
+      vaultKind: homeState.vaultKind,
       loginUrl: () => loginLink(baseUrl(), core.sessions.mintLoginToken()),
       envBlock,
       close() {

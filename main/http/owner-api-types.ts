@@ -29,7 +29,17 @@ export interface SessionView {
   url: string;
   port: number;
   policy: ApprovalModeWire;
-  keychain: { ok: boolean; backend: string; reason: string | null };
+  /** `vault`: where the master key comes from — the OS keychain, or the passphrase vault the owner opted in to. */
+  keychain: { ok: boolean; backend: string; reason: string | null; vault: 'keychain' | 'passphrase' };
+  env_block: string;
+}
+
+/** GET /env: what `latchkey env` prints. `api_key` is null when it cannot be shown; `hint` names the fix. */
+export interface EnvView {
+  url: string;
+  api_key: string | null;
+  problem: 'vault_unavailable' | 'not_sealed' | 'not_made' | null;
+  hint: string | null;
   env_block: string;
 }
 
@@ -84,6 +94,9 @@ export interface LogoutResponse { ended: number }
 
 /** POST /ui/api/events/tickets: a single-use ticket for `GET /ui/api/events?ticket=` (EventSource sends no headers). */
 export interface EventTicketResponse { ticket: string; expires_in: number }
+
+/** POST /keys/reissue-owner: the new owner key, shown this once; `revoked` are the ids it replaced. */
+export interface ReissueOwnerResponse { key: string; record: KeyView; revoked: string[]; env_block: string }
 
 export interface ProviderView {
   provider_id: string;

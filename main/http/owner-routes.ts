@@ -15,6 +15,7 @@ import { connectionRoutes } from './owner-api/connection-routes.ts';
 import { decisionRoutes } from './owner-api/decision-routes.ts';
 import { eventStream } from './owner-api/event-stream.ts';
 import { keyRoutes } from './owner-api/key-routes.ts';
+import { ownerKeyRoutes } from './owner-api/owner-key-routes.ts';
 import { providerRoutes } from './owner-api/provider-routes.ts';
 import { settingsRoutes } from './owner-api/settings-routes.ts';
 import { sessionRoutes } from './owner-api/session-routes.ts';
@@ -62,7 +63,7 @@ export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
     const k = core.keychainStatus();
     const body: SessionView = {
       via: o.via, session_id: o.via === 'session' ? o.session.id : null, version: VERSION, url: options.baseUrl(), port: options.port(),
-      policy: core.policy.get().mode, keychain: { ok: k.ok, backend: k.backend, reason: k.ok ? null : k.reason }, env_block: options.envBlock(),
+      policy: core.policy.get().mode, keychain: { ok: k.ok, backend: k.backend, reason: k.ok ? null : k.reason, vault: k.vault ?? 'keychain' }, env_block: options.envBlock(),
     };
     res.json(body);
   });
@@ -75,6 +76,7 @@ export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
   api.use(decisionRoutes(core, options.baseUrl));
   api.use(providerRoutes(core));
   api.use(connectionRoutes(core, options.baseUrl, options.now));
+  api.use(ownerKeyRoutes(core, options.baseUrl));
   api.use(keyRoutes(core));
   api.use(activityRoutes(core, options.now));
   api.use(settingsRoutes(core));

@@ -172,7 +172,11 @@ describe('latchkey CLI', () => {
 
   test('S30 SIGTERM answers open waits, removes runtime.json, closes the port and exits 0', async () => {
     const h = { 'x-api-key': key, 'content-type': 'application/json' };
-    const alive = await fetch(`${url}/v2/auth/providers`, { headers: h }).then((r) => r.status, (e: Error) => `${e.message} ${String(e.cause)}`);
+    // The spawnSync calls above block this process for seconds: a pooled keep-alive socket may
+    // have been closed by the broker meanwhile ("other side closed"). One retry gets a fresh one.
+    const probe = () => fetch(`${url}/v2/auth/providers`, { headers: h }).then((r) => r.status, (e: Error) => `${e.message} ${String(e.cause)}`);
+    let alive = await probe();
+    if (alive !== 200) alive = await probe();
     assert.equal(alive, 200, `serve (exit ${server.child.exitCode}) output: ${server.output().slice(-3000)}`);
     const auth = (await (await fetch(`${url}/v2/auth/authenticate`, { method: 'POST', headers: h, body: JSON.stringify({ provider: 'test-idp', scopes: ['openid'], user_id: 'sigterm' }) })).json()) as { auth_id: string };
     const open = fetch(`${url}/v2/auth/wait/${auth.auth_id}?timeout=60`, { headers: h }).then((r) => r.json() as Promise<{ status: string }>);

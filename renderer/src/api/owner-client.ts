@@ -7,7 +7,7 @@
 import type {
   AcceptPairingBody, ActivityPage, EventTicketResponse, LoginBody, LoginResponse, LogoutResponse, OwnerSessionView, ApproveBody, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
   CreateProviderBody, DeleteProviderResponse, DenyBody, DenyDurationWire, GrantDurationWire, GrantView, KeyView,
-  PairingView, PendingRequestView, ProviderView, SessionView, SettingsView, TemplateView, UpdateProviderBody,
+  PairingView, PendingRequestView, ProviderView, ReissueOwnerResponse, SessionView, SettingsView, TemplateView, UpdateProviderBody,
   UpdateSettingsBody,
 } from '../../../main/http/owner-api-types.ts';
 import { ApiError, detailFrom } from './api-error.ts';
@@ -78,6 +78,7 @@ export class OwnerClient {
   keys(): Promise<KeyView[]> { return this.#call('GET', '/keys'); }
   createKey(body: CreateKeyBody): Promise<CreateKeyResponse> { return this.#call('POST', '/keys', body); }
   revokeKey(id: string): Promise<unknown> { return this.#call('DELETE', `/keys/${seg(id)}`); }
+  reissueOwnerKey(): Promise<ReissueOwnerResponse> { return this.#call('POST', '/keys/reissue-owner', {}); }
 
   pairings(): Promise<PairingView[]> { return this.#call('GET', '/pairings'); }
   acceptPairing(id: string, body: AcceptPairingBody): Promise<unknown> { return this.#call('POST', `/pairings/${seg(id)}/accept`, body); }

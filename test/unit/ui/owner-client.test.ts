@@ -28,7 +28,7 @@ function fakeFetch(answer: (call: Call) => { status: number; body: unknown }) {
   return { calls, impl };
 }
 
-const SESSION = { via: 'session', session_id: 'sid', version: '0.1.0', url: 'http://127.0.0.1:5', port: 5, policy: 'ask', keychain: { ok: true, backend: 'x', reason: null }, env_block: '' };
+const SESSION = { via: 'session', session_id: 'sid', version: '0.1.0', url: 'http://127.0.0.1:5', port: 5, policy: 'ask', keychain: { ok: true, backend: 'x', reason: null, vault: 'keychain' }, env_block: '' };
 
 describe('owner API client', () => {
   test('S33 every call carries the session token in x-latchkey-session, sends no cookies; state changes have a JSON body', async () => {
