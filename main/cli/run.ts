@@ -32,6 +32,12 @@ Commands:
   providers import --from <Agent Auth base URL> --api-key KEY [--client-secret id=secret ...] [--overwrite]
                          copy provider configurations (never tokens) to or from a LangSmith Agent Auth deployment
   connections list [--json] | refresh <id> | revoke <id>
+  mcp <server-url> [--home DIR] [--wait-for-approval SECONDS]
+                         a stdio MCP server for MCP clients: relays to the remote server with tokens from Latchkey
+  mcp config <server-url> [--client claude|cursor|vscode]
+                         print the snippet to paste into the MCP client's config
+  mcp list [--json] | reset-key
+                         bridged servers, their connections and last use; forget the bridge's key
 
 Environment: LATCHKEY_PORT, LATCHKEY_HOME, LATCHKEY_APPROVAL, LATCHKEY_LOG_LEVEL.`;
 
@@ -63,6 +69,8 @@ const OPTIONS = {
   'auth-url': { type: 'string' },
   'token-url': { type: 'string' },
   var: { type: 'string', multiple: true },
+  client: { type: 'string' },
+  'wait-for-approval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -141,6 +149,10 @@ export async function run(argv: string[], out: Out = stdOut, extra: { headlessRe
           return report.failed.length > 0 ? 1 : 0;
         } else throw new CliError(`Unknown providers command '${sub}'.\n\n${USAGE}`, 2);
         return 0;
+      }
+      case 'mcp': {
+        const { mcpCommand } = await import('./commands/mcp-command.ts');
+        return await mcpCommand(config, out, { sub, arg, home: values.home, client: values.client, wait: values['wait-for-approval'], json: values.json ?? false });
       }
       default:
         throw new CliError(`Unknown command '${command}'.\n\n${USAGE}`, 2);

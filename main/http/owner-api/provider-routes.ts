@@ -4,11 +4,17 @@ import type { Core } from '../../core/core.ts';
 import type { Provider } from '../../core/model.ts';
 import { TEMPLATES } from '../../core/templates/catalog.ts';
 import { templateSummary } from '../../core/templates/instantiate.ts';
-import type { DeleteProviderResponse, TemplateView } from '../owner-api-types.ts';
+import type { CreateProviderBody, DeleteProviderResponse, TemplateView } from '../owner-api-types.ts';
 import { providerPatchFromWire } from '../../contract/provider-fields.ts';
 import { parse } from '../schemas.ts';
 import { createProviderBody, updateProviderBody } from './schemas.ts';
 import { providerView } from './views.ts';
+
+function createdDetail(b: CreateProviderBody): string {
+  if (b.kind === 'template') return `from template ${b.template_id}`;
+  if (b.kind === 'mcp') return `MCP server ${b.mcp_server_url}${b.for_client ? ` (set up by latchkey mcp for ${b.for_client})` : ''}`;
+  return b.kind;
+}
 
 export function providerRoutes(core: Core): Router {
   const r = Router();
@@ -27,6 +33,8 @@ export function providerRoutes(core: Core): Router {
     let created: Provider;
     if (b.kind === 'template') {
       created = core.createFromTemplate({ templateId: b.template_id, providerId: b.provider_id, clientId: b.client_id, clientSecret: b.client_secret, variables: b.variables });
+    } else if (b.kind === 'mcp') {
+      created = await core.discoverMcpProvider({ providerId: b.provider_id, name: b.name, mcpServerUrl: b.mcp_server_url, clientId: b.client_id, clientSecret: b.client_secret });
     } else if (b.kind === 'issuer') {
       created = await core.discoverProvider({ providerId: b.provider_id, name: b.name, issuer: b.issuer, clientId: b.client_id, clientSecret: b.client_secret });
     } else {
@@ -37,7 +45,7 @@ export function providerRoutes(core: Core): Router {
         authorizationParams: b.authorization_params,
       });
     }
-    core.activity.record({ type: 'provider.created', providerId: created.providerId, detail: b.kind === 'template' ? `from template ${b.template_id}` : b.kind });
+    core.activity.record({ type: 'provider.created', providerId: created.providerId, detail: createdDetail(b) });
     res.json(providerView(core, created));
   });
 
