@@ -156,10 +156,18 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       // oauth4webapi never follows a redirect here (it answers 3xx with an error), so no hop
       // can lead past the URL rule the issuer was checked against (S40).
       const headers = discoverOptions.forMcp ? { headers: MCP_HEADERS } : {};
+      // What each well-known URL answered, so a failure names the URLs fetched, not library
+      // internals. Network failures are not noted: they all read "unreachable" below (S40).
+      const answered: string[] = [];
+      const fetchAndNote = async (url: string, init: object): Promise<Response> => {
+        const res = await baseFetch(url, init as RequestInit);
+        answered.push(res.ok ? `${url} (no usable metadata)` : `${url} (HTTP ${res.status})`);
+        return res;
+      };
       let lastError: unknown;
       for (const algorithm of ['oidc', 'oauth2'] as const) {
         try {
-          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure, ...headers });
+          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: fetchAndNote, ...insecure, ...headers });
           const as = await oauth.processDiscoveryResponse(issuerUrl, res);
           if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
           return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
@@ -174,6 +182,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       // Refused, reset or silent: all the same "unreachable", so discovery cannot be used to
       // map which loopback ports listen (S40).
       if (isNetworkFailure(lastError)) throw new UpstreamError('transient', `${issuer} is unreachable`, null, lastError);
+      if (answered.length > 0) throw new UpstreamError('protocol', `no discovery metadata found; fetched ${answered.join(' and ')}`, null, lastError);
       throw classify(lastError);
     },
 

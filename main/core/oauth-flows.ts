@@ -186,7 +186,7 @@ export class OAuthFlows {
     }
     this.#log.info('connection.saved', { connectionId: conn.id, providerId: provider.providerId, scopes: granted });
     this.#events.emit('connection.created', { connectionId: conn.id, providerId: conn.providerId, userId: conn.userId, agentId: conn.agentId });
-    this.#requests.complete(request, conn);
+    this.#requests.completeWithNewConnection(request, conn);
     return { status: 'completed', providerName: provider.name, detail: null };
   }
 }
