@@ -19,6 +19,10 @@ import { readRuntime } from '../../main/runtime-file.ts';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { startMcpSdkServer, type McpSdkServer } from '../helpers/mcp-sdk-server.ts';
 import { CLI } from '../helpers/serve-process.ts';
+import { join } from 'node:path';
+
+const TIME_SHIFT = join(process.cwd(), 'test', 'helpers', 'time-shift.mjs');
+import { movableClock } from '../helpers/fakes.ts';
 import { startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
 
 /** The SDK's stdio transport, recording every message the MCP client receives. */
@@ -29,8 +33,8 @@ class RecordingTransport implements Transport {
   onmessage?: (m: JSONRPCMessage) => void;
   onerror?: (e: Error) => void;
   onclose?: () => void;
-  constructor(args: string[]) {
-    this.inner = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], env: { ...process.env } as Record<string, string>, stderr: 'pipe' });
+  constructor(args: string[], nodeArgs: string[] = []) {
+    this.inner = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, CLI, 'mcp', ...args], env: { ...process.env } as Record<string, string>, stderr: 'pipe' });
     (this.inner.stderr as Readable | null)?.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     this.inner.onmessage = (m) => { this.received.push(JSON.stringify(m)); this.onmessage?.(m); };
     this.inner.onerror = (e) => this.onerror?.(e);
@@ -202,5 +206,71 @@ describe('latchkey mcp: the bridge MCP clients start', () => {
     } finally {
       await doomed.close();
     }
+  });
+});
+
+describe('latchkey mcp: an access token that expires while the bridge runs', () => {
+  // The demo server issues 1-hour tokens and no refresh tokens (and answers an expired or
+  // unknown token with 500 server_error, not 401: its verifier throws a plain Error). All
+  // three clocks — broker, bridge, server — move two hours ahead: the bridge sees its token
+  // expired and asks the broker, which cannot refresh and asks the owner for a new consent;
+  // the bridge says so, and relays again in the same session once it is given.
+  const home = tempHome();
+  const clock = movableClock();
+  let broker: TestBroker;
+  let server: McpSdkServer;
+  let client: McpClient;
+
+  before(async () => {
+    broker = await startTestBroker({ home, clock });
+    server = await startMcpSdkServer({ strict: true, timeShift: true });
+  });
+  after(async () => {
+    await client?.close().catch(() => undefined);
+    await server.close();
+    await broker.cleanup();
+    try { osKeychain().delete(bridgeKeyAccount(home)); } catch { /* already gone */ }
+  });
+
+  async function owner(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${broker.url}${path}`, { method, headers: { 'x-latchkey-control': readRuntime(home)!.control, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: res.status, body: await res.json() };
+  }
+  async function approve(): Promise<void> {
+    let pending: PendingView | undefined;
+    for (let i = 0; i < 400 && !pending; i++) {
+      pending = ((await owner('GET', '/ui/api/requests')).body as PendingView[]).find((p) => p.agent_id === 'zed-test');
+      if (!pending) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(pending);
+    const approved = await owner('POST', `/ui/api/requests/${pending.auth_id}/approve`, { duration: '30d' });
+    assert.ok(approved.body.consent_url, 'a new consent at the server is needed');
+    await new HttpBrowser().go(approved.body.consent_url);
+  }
+
+  test('an expired token → the broker is asked again → the owner consents once more → the same session goes on', async () => {
+    const transport = new RecordingTransport([server.mcpUrl, '--home', home], ['--import', TIME_SHIFT]);
+    client = new McpClient({ name: 'zed-test', version: '1' });
+    const connecting = client.connect(transport);
+    await approve();
+    await connecting;
+    await client.callTool({ name: 'greet', arguments: { name: 'before' } });
+
+    clock.advance(2 * 3600_000);
+    await server.advanceClock();
+    process.kill(transport.inner.pid!, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 200));
+    await assert.rejects(client.callTool({ name: 'greet', arguments: { name: 'expired' } }), (err: Error & { code?: number }) => {
+      assert.equal(err.code, -32010, err.message);
+      assert.match(err.message, /\/start\//);
+      return true;
+    });
+    await approve();
+    let answer: unknown;
+    for (let i = 0; i < 100 && answer === undefined; i++) {
+      answer = await client.callTool({ name: 'greet', arguments: { name: 'after' } }).catch(() => new Promise((r) => setTimeout(() => r(undefined), 100)));
+    }
+    assert.match(JSON.stringify(answer), /Hello, after/);
+    assert.ok(!transport.stderr.match(/Bearer [A-Za-z0-9]/), 'no token on stderr');
   });
 });

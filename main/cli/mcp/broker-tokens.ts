@@ -4,6 +4,8 @@
  * Pending card and the activity log say which client wants which server. The token lives in
  * this process's memory only; nothing of it is written anywhere.
  *
+ * A token near its expiry is asked for again before it is used (the broker refreshes it); a
+ * 401 from the server asks again too.
  * One question to the broker at a time (single-flight): a burst of requests that all meet a
  * 401 asks once. While the owner has not decided, one background long-poll waits for the
  * decision; callers get `ApprovalPending` with the `/start` link at once.
@@ -25,9 +27,17 @@ export interface BrokerSession {
 
 type State =
   | { kind: 'none' }
-  | { kind: 'ready'; token: string }
+  | { kind: 'ready'; token: string; expiresAt: number | null }
   | { kind: 'pending'; authId: string; startUrl: string; scopes: readonly string[] }
   | { kind: 'refused'; failure: BridgeFailure };
+
+/**
+ * A token this close to its expiry is asked for again before use: the broker refreshes it (or
+ * asks the owner for a new consent) instead of the server refusing it mid-call.
+ */
+export const EXPIRY_MARGIN_MS = 30_000;
+
+const expiryOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
 /** A long-poll slice: short enough that a stopped bridge leaves no long wait behind. */
 const WAIT_SLICE_SECONDS = 25;
@@ -36,6 +46,7 @@ export class BrokerTokens {
   readonly #connect: (agentId: string | null) => Promise<BrokerSession>;
   #session: Promise<BrokerSession> | null = null;
   readonly #brokerHint: string;
+  readonly #now: () => number;
   #agentId: string | null = null;
   #scopes: readonly string[] = [];
   #state: State = { kind: 'none' };
@@ -50,8 +61,9 @@ export class BrokerTokens {
    *   called on first need, so a broker that is not running is an answer, not a crash.
    * @param brokerHint how to start the broker, for "not running" messages.
    */
-  constructor(deps: { connect: (agentId: string | null) => Promise<BrokerSession>; brokerHint: string }) {
+  constructor(deps: { connect: (agentId: string | null) => Promise<BrokerSession>; brokerHint: string; now?: () => number }) {
     this.#connect = deps.connect;
+    this.#now = deps.now ?? Date.now;
     this.#brokerHint = deps.brokerHint;
   }
 
@@ -68,7 +80,11 @@ export class BrokerTokens {
   /** A token now, or `ApprovalPending` / `BridgeFailure`. */
   async token(): Promise<string> {
     const s = this.#state;
-    if (s.kind === 'ready') return s.token;
+    if (s.kind === 'ready' && (s.expiresAt === null || s.expiresAt - this.#now() > EXPIRY_MARGIN_MS)) return s.token;
+    if (s.kind === 'ready') {
+      this.#state = { kind: 'none' };
+      return this.#ask({ forceNew: false });
+    }
     if (s.kind === 'refused') {
       // One answer carries the refusal; the request after it asks the owner again.
       this.#state = { kind: 'none' };
@@ -139,7 +155,7 @@ export class BrokerTokens {
       throw this.#failure(err);
     }
     if (result.status === 'completed') {
-      this.#settle({ kind: 'ready', token: result.token });
+      this.#settle({ kind: 'ready', token: result.token, expiresAt: expiryOf(result.expiresAt) });
       return result.token;
     }
     if (result.authId === null) throw new BridgeFailure('Latchkey gave no approval link for this request.', 'no_request');
@@ -162,7 +178,7 @@ export class BrokerTokens {
           return;
         }
         if (r.status === 'timeout') continue;
-        if (r.status === 'completed') this.#settle({ kind: 'ready', token: r.token });
+        if (r.status === 'completed') this.#settle({ kind: 'ready', token: r.token, expiresAt: expiryOf(r.expiresAt) });
         // Denied or failed is answered to the next request, then asked again after that.
         else if (r.status === 'denied' || r.status === 'failed') this.#settle({ kind: 'refused', failure: new BridgeFailure(`The Latchkey owner ${r.status === 'denied' ? 'denied' : 'could not complete'} access to this MCP server: ${r.detail}`, r.status) });
         else this.#settle({ kind: 'none' });
