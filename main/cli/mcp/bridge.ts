@@ -76,4 +76,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   await ended;
   await relay.close().catch((err: unknown) => log(`latchkey mcp: closing: ${err instanceof Error ? err.message : String(err)}`));
   await client.close();
+  // A long-poll for the owner's decision may still be open: the client has gone, so do not
+  // linger for it (unref: fires only if something is still holding the process).
+  setTimeout(() => process.exit(0), 500).unref();
 }

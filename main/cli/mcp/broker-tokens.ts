@@ -170,6 +170,7 @@ export class BrokerTokens {
     this.#waiting = (async () => {
       while (!this.#stopped && this.#state.kind === 'pending' && this.#state.authId === pending.authId) {
         let r: WaitResult;
+        const sliceStarted = Date.now();
         try {
           r = await auth.waitForCompletion(pending.authId, WAIT_SLICE_SECONDS);
         } catch (err) {
@@ -177,7 +178,11 @@ export class BrokerTokens {
           process.stderr.write(`latchkey mcp: waiting for the owner's decision failed: ${this.#failure(err).message}\n`);
           return;
         }
-        if (r.status === 'timeout') continue;
+        if (r.status === 'timeout') {
+          // A wait that came back at once must not turn into a busy loop.
+          if (Date.now() - sliceStarted < 1_000) await new Promise((res) => setTimeout(res, 1_000));
+          continue;
+        }
         if (r.status === 'completed') this.#settle({ kind: 'ready', token: r.token, expiresAt: expiryOf(r.expiresAt) });
         // Denied or failed is answered to the next request, then asked again after that.
         else if (r.status === 'denied' || r.status === 'failed') this.#settle({ kind: 'refused', failure: new BridgeFailure(`The Latchkey owner ${r.status === 'denied' ? 'denied' : 'could not complete'} access to this MCP server: ${r.detail}`, r.status) });
