@@ -109,3 +109,32 @@ export async function startMcpSdkServer(options: { strict?: boolean; mcpPort?: n
     }),
   };
 }
+
+/**
+ * The SDK's example server for the older HTTP+SSE transport (`simpleSseServer.js`, protocol
+ * 2024-11-05, no auth): GET /mcp opens the stream, POST /messages carries messages, and a
+ * POST to /mcp gets a 404 — what a Streamable HTTP client falls back on. Its hard-coded port
+ * 3000 is moved to a free one by the preload.
+ */
+export async function startMcpSdkSseServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', PRELOAD, join(SDK_DIR, 'dist/esm/examples/server/simpleSseServer.js')], {
+    env: { PATH: process.env.PATH ?? '', LOOPBACK_PORT_MAP: `3000:${port}` }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the SSE example did not start:\n${output}`)), 15_000);
+    child.stdout?.on('data', () => { if (output.includes('listening on port')) { clearTimeout(timer); resolve(); } });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the SSE example exited with ${code}:\n${output}`)); });
+  });
+  return {
+    url: `http://localhost:${port}/mcp`,
+    close: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
