@@ -15,12 +15,22 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { BrokerTokens } from './broker-tokens.ts';
 import { ApprovalPending, BRIDGE_ERROR, BridgeFailure } from './bridge-errors.ts';
-import type { ServerLink } from './server-link.ts';
+
+/** The server side as the relay sees it (server-link.ts is the real one). */
+export interface ServerSide {
+  readonly url: string;
+  onmessage?: (message: JSONRPCMessage) => void;
+  onerror?: (err: Error) => void;
+  onGone?: (reason: string) => void;
+  send(message: JSONRPCMessage): Promise<void>;
+  setProtocolVersion(version: string): void;
+  close(): Promise<void>;
+}
 
 export interface RelayDeps {
   /** Toward the MCP client: the SDK's StdioServerTransport (or any Transport in tests). */
   client: Transport;
-  server: ServerLink;
+  server: ServerSide;
   tokens: BrokerTokens;
   /** How long an `initialize` waits for the owner before it is answered with the /start link. */
   approvalWaitMs: number;
@@ -30,12 +40,22 @@ export interface RelayDeps {
   onClient?: (name: string) => void;
 }
 
+/**
+ * The client's name as the request's agent_id: the broker refuses control and format
+ * characters (S34), so they are dropped here rather than failing every request of a client
+ * with an odd name; the broker's own rule still applies to what is left.
+ */
+export function agentIdFrom(name: string): string {
+  return name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 128) || 'mcp-client';
+}
+
 export class Relay {
   readonly #d: RelayDeps;
   /** Requests sent on to the server and not answered yet: failed, not left hanging, if it goes away. */
   readonly #inFlight = new Set<RequestId>();
   #urlElicitation = false;
   #initializeId: RequestId | null = null;
+  #initialized = false;
 
   constructor(deps: RelayDeps) {
     this.#d = deps;
@@ -54,7 +74,7 @@ export class Relay {
   async #fromClient(message: JSONRPCMessage): Promise<void> {
     const request = isJSONRPCRequest(message) ? message : null;
     if (request && isInitializeRequest(request)) {
-      const name = request.params.clientInfo.name;
+      const name = agentIdFrom(request.params.clientInfo.name);
       this.#d.tokens.setAgent(name);
       this.#d.onClient?.(name);
       this.#urlElicitation = request.params.capabilities.elicitation?.url !== undefined;
@@ -90,6 +110,7 @@ export class Relay {
   #fromServer(message: JSONRPCMessage): void {
     if ('id' in message && !('method' in message) && message.id !== undefined) this.#inFlight.delete(message.id);
     if (isJSONRPCResultResponse(message) && message.id === this.#initializeId) {
+      this.#initialized = true;
       // The transport sends MCP-Protocol-Version on every later request (as the SDK's Client does).
       const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
       if (typeof version === 'string') this.#d.server.setProtocolVersion(version);
@@ -113,7 +134,8 @@ export class Relay {
 
   #errorFor(err: unknown): { code: number; message: string; data?: Record<string, unknown> } {
     if (err instanceof ApprovalPending) {
-      if (this.#urlElicitation) {
+      // URL elicitation needs an initialized session: not for `initialize` itself.
+      if (this.#urlElicitation && this.#initialized) {
         return {
           code: BRIDGE_ERROR.urlElicitationRequired, message: err.message,
           data: { elicitations: [{ mode: 'url', elicitationId: err.startUrl.split('/').pop() ?? 'latchkey', url: err.startUrl, message: 'Approve access in Latchkey' }] },
