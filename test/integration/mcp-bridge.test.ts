@@ -6,6 +6,7 @@
  * test session), and the owner decides through the owner API with the control secret.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
@@ -144,6 +145,34 @@ describe('latchkey mcp: the bridge MCP clients start', () => {
     assert.ok((await client.listTools()).tools.some((t) => t.name === 'greet'));
     assert.equal(((await owner('GET', '/ui/api/requests')).body as unknown[]).length, 0, 'nothing pending');
     await client.close();
+  });
+
+  test('latchkey mcp list shows the bridged server, the client\'s connection and the last use; mcp config prints a snippet that starts this bridge', async () => {
+    // Not spawnSync: the broker runs in this process and must keep answering.
+    const spawnCli = (args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: process.env }, (err, stdout, stderr) => resolve({ status: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+    });
+    const list = await spawnCli(['mcp', 'list', '--home', home, '--json']);
+    assert.equal(list.status, 0, list.stderr);
+    const servers = JSON.parse(list.stdout) as Array<{ server_url: string; connections: Array<{ client: string; status: string }>; last_used: string | null; last_client: string | null }>;
+    const mine = servers.find((x) => x.server_url === server.mcpUrl);
+    assert.ok(mine, list.stdout);
+    assert.deepEqual(mine.connections.map((c) => [c.client, c.status]), [['claude-code-test', 'ok']]);
+    assert.equal(mine.last_client, 'claude-code-test');
+    assert.ok(mine.last_used && Date.parse(mine.last_used) > Date.now() - 10 * 60_000);
+    const table = await spawnCli(['mcp', 'list', '--home', home]);
+    assert.match(table.stdout, /SERVER\s+PROVIDER\s+CLIENT/);
+
+    for (const [client, path] of [['claude', ['mcpServers']], ['cursor', ['mcpServers']], ['vscode', ['servers']]] as const) {
+      const out = await spawnCli(['mcp', 'config', server.mcpUrl, '--client', client]);
+      assert.equal(out.status, 0, out.stderr);
+      const json = JSON.parse(out.stdout.slice(out.stdout.indexOf('{'), out.stdout.lastIndexOf('}') + 1)) as Record<string, Record<string, { command: string; args: string[] }>>;
+      const entry = Object.values(json[path[0]]!)[0]!;
+      assert.deepEqual([entry.command, ...entry.args], ['latchkey', 'mcp', server.mcpUrl], client);
+    }
+    const bad = await spawnCli(['mcp', 'config', server.mcpUrl, '--client', 'emacs']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /claude, cursor, vscode/);
   });
 
   test('until the owner decides: an MCP error naming the /start page; the bridge keeps waiting and relays once approved', async () => {
