@@ -52,7 +52,7 @@ export interface Broker {
   /** The owner's API key when it can be shown (created now, or unsealed from the keychain). */
   readonly ownerKey: string | null;
   readonly ownerKeyCreated: boolean;
-  /** A fresh one-time sign-in link for the browser UI. */
+  /** A fresh one-time sign-in link for the browser UI (the token rides in the fragment, S33). */
   loginUrl(): string;
   envBlock(): string;
   close(): Promise<void>;
@@ -90,7 +90,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     allowInsecureEndpoints: options.allowInsecureEndpoints ?? false,
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
-  if (options.approval) core.policy.update({ mode: options.approval });
+  if (options.approval) core.policy.update({ mode: options.approval }, { channel: 'cli' });
   const owner = core.keys.ensureOwnerKey();
   // S26: after a crash, a row whose secret cannot be read shows needs_reauth from the start
   // (reading it marks it), instead of ok until an agent first asks for it.

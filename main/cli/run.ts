@@ -14,6 +14,7 @@ Commands:
                          run the broker in this terminal (npm start runs this without a desktop)
   env [--home DIR]       print export lines for LANGSMITH_API_URL and LANGSMITH_API_KEY
   ui [--home DIR]        print (and open) a one-time sign-in link for the browser UI
+  ui --logout-all        sign every browser and window out of Latchkey
   approvals list [--json]
   approvals approve <auth_id> [--for once|1h|8h|30d|forever]
   approvals deny <auth_id> [--remember once|1h|8h|30d|forever]
@@ -46,6 +47,7 @@ const OPTIONS = {
   home: { type: 'string' },
   approval: { type: 'string' },
   headless: { type: 'boolean' },
+  'logout-all': { type: 'boolean' },
   'log-level': { type: 'string' },
   'allow-insecure-endpoints': { type: 'boolean' },
   for: { type: 'string' },
@@ -105,7 +107,7 @@ export async function run(argv: string[], out: Out = stdOut, extra: { headlessRe
         (await import('./commands/env.ts')).env(config, out);
         return 0;
       case 'ui':
-        await (await import('./commands/ui.ts')).ui(ownerClient(config.home), out);
+        await (await import('./commands/ui.ts')).ui(ownerClient(config.home), out, { logoutAll: values['logout-all'] === true });
         return 0;
       case 'approvals': {
         const { approvalsApprove, approvalsDeny, approvalsList } = await import('./commands/approvals.ts');

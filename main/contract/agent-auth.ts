@@ -72,7 +72,8 @@ export const mcpDiscoverBody = z.object({
   client_secret: secret.nullish(),
 });
 
-export const callbackBody = z.object({ code: secret.min(1), state: secret.min(1) });
+/** `binding`: the flow's browser binding, the alternative to an owner key (issue 14 §5, S11). */
+export const callbackBody = z.object({ code: secret.min(1), state: secret.min(1), binding: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'binding must be 32 random bytes in base64url').optional() });
 
 export const waitQuery = z.object({
   timeout: z.string().max(32).regex(/^-?\d+(\.\d+)?$/, 'timeout must be a number of seconds').optional(),
@@ -125,7 +126,7 @@ export const AGENT_AUTH_ROUTES = {
   deleteProvider: route<undefined, undefined, Wire.DeleteProviderResponse>({ method: 'DELETE', path: '/providers/:providerId', ownerOnly: 'delete providers' }),
   tokenExists: route<undefined, z.output<typeof providerQuery>, Wire.TokenExistsResponse>({ method: 'GET', path: '/tokens/exists', query: providerQuery }),
   revokeTokens: route<undefined, z.output<typeof providerQuery>, Wire.RevokeTokensResponse>({ method: 'DELETE', path: '/tokens', query: providerQuery }),
-  callback: route<z.output<typeof callbackBody>, undefined, Wire.CallbackResponse>({ method: 'POST', path: '/callback/:providerId', body: callbackBody, ownerOnly: 'complete OAuth callbacks' }),
+  callback: route<z.output<typeof callbackBody>, undefined, Wire.CallbackResponse>({ method: 'POST', path: '/callback/:providerId', body: callbackBody }),
 } as const;
 
 export type RouteName = keyof typeof AGENT_AUTH_ROUTES;

@@ -3,6 +3,7 @@
  * while. A request whose scopes are a subset of a live grant needs no new question.
  */
 import type { DecisionChannel, Grant, GrantDuration } from './model.ts';
+import { type OwnerPrincipal, requireOwner } from './owner-principal.ts';
 import type { Clock, Ids, Store } from './ports.ts';
 import { type ScopeSet, isSubset } from './scopes.ts';
 
@@ -57,8 +58,9 @@ export class GrantService {
     return this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => g.effect === effect);
   }
 
-  /** Remember "no" for a while; `once` remembers nothing. */
-  createDenial(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant | null {
+  /** Remember "no" for a while; `once` remembers nothing. Only the owner decides (S39). */
+  createDenial(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration): Grant | null {
+    const via = requireOwner(owner).channel;
     return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny');
   }
 
@@ -71,8 +73,9 @@ export class GrantService {
     return this.#store.grants.byId(id);
   }
 
-  create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant {
-    return this.#insert(s, scopes, duration, via, 'allow');
+  /** A grant is the owner's "yes"; nothing but an owner principal can make one (S39). */
+  create(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration): Grant {
+    return this.#insert(s, scopes, duration, requireOwner(owner).channel, 'allow');
   }
 
   #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect']): Grant {
@@ -87,9 +90,14 @@ export class GrantService {
     return grant;
   }
 
-  /** Count one token release against a single-use grant. */
-  spend(g: Grant): void {
-    if (g.usesLeft !== null) this.#store.grants.spend(g.id);
+  /**
+   * Count one token release against a grant (S38). Durable grants always allow; a single-use
+   * grant allows only the caller whose conditional update took its last use, so of any
+   * number of concurrent callers exactly one is released. Call it synchronously just
+   * before handing the token out, never before an await.
+   */
+  trySpend(g: Grant): boolean {
+    return g.usesLeft === null || this.#store.grants.spend(g.id);
   }
 
   list(): Grant[] {
@@ -98,5 +106,12 @@ export class GrantService {
 
   revoke(id: string): void {
     this.#store.grants.revoke(id, this.#clock.now());
+  }
+
+  /** A revoked key's grants and remembered denials all end (S37). Returns how many. */
+  revokeForKey(keyId: string): number {
+    const mine = this.#store.grants.listAll(this.#clock.now()).filter((g) => g.keyId === keyId);
+    for (const g of mine) this.#store.grants.revoke(g.id, this.#clock.now());
+    return mine.length;
   }
 }

@@ -97,7 +97,8 @@ export interface Store {
     listAll(now: number): Grant[];
     byId(id: string): Grant | undefined;
     insert(g: Grant): void;
-    spend(id: string): void;
+    /** Take one use of a single-use grant; false when none was left (a conditional update, S38). */
+    spend(id: string): boolean;
     revoke(id: string, at: number): void;
     deleteForProvider(providerId: string): void;
   };
@@ -105,6 +106,8 @@ export interface Store {
     get(stateHash: string): OAuthFlow | undefined;
     insert(f: OAuthFlow): void;
     markUsed(stateHash: string, at: number): boolean;
+    /** Drops a request's not-yet-used attempts (a new attempt supersedes them). */
+    deleteUnusedForRequest(authId: string): number;
     deleteForProvider(providerId: string): void;
     prune(createdBefore: number): number;
   };

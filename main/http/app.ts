@@ -16,7 +16,6 @@ import type { RunSdkRoute } from './sdk-pipeline.ts';
 import { LOGO_SVG, PAGE_CSS } from './html.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
-import { sessionFrom } from './owner-auth.ts';
 import { uiStatic } from './ui-static.ts';
 import { loopbackBaseUrl } from '../core/links.ts';
 
@@ -75,7 +74,7 @@ export function createApp(core: Core, options: AppOptions): Express {
 
   app.use(ownerRoutes(core, {
     baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now,
-    ui: uiStatic({ isOwner: (req) => sessionFrom(core, req) !== undefined }),
+    ui: uiStatic({}),
   }));
 
   app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${req.path}.`)));

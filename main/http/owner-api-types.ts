@@ -3,9 +3,10 @@
  * the server (main/http/owner-routes.ts), the CLI, the renderer and the tests.
  * snake_case like the Agent Auth API; times are ISO-8601 UTC strings.
  *
- * Auth: the owner session cookie (from a one-time login link) plus, on every state change,
- * the `x-csrf-token` header with the session's token and a same-origin request; or the CLI's
- * control secret in `x-latchkey-control`. Errors are `{detail}` with a sentence.
+ * Auth: the owner session token in `x-latchkey-session` (exchanged at POST /ui/login for the
+ * one-time token in a sign-in link's fragment; never a cookie, S33), with a same-origin
+ * request on every state change; or the CLI's control secret in `x-latchkey-control`.
+ * Errors are `{detail}` with a sentence.
  */
 import type { z } from 'zod';
 import type { EventName, BrokerEvents } from '../core/events.ts';
@@ -22,7 +23,8 @@ export type ApprovalModeWire = 'ask' | 'auto-owner';
 
 export interface SessionView {
   via: 'session' | 'control';
-  csrf_token: string | null;
+  /** The public id of the caller's own session (null for the CLI), so Settings can mark "this browser". */
+  session_id: string | null;
   version: string;
   url: string;
   port: number;
@@ -71,6 +73,17 @@ export interface ApproveResponse {
 export type DenyBody = BodyOf<typeof Schemas.denyBody>;
 
 export interface LoginLinkResponse { url: string }
+
+/** POST /ui/login: the one-time token from the link's fragment, exchanged for a session token. */
+export interface LoginBody { login_token: string }
+export interface LoginResponse { session_token: string; session_id: string; expires_at: string }
+
+/** GET /ui/api/sessions: the signed-in browsers and windows (never their tokens). */
+export interface OwnerSessionView { id: string; client: string; created_at: string; last_seen_at: string; expires_at: string; current: boolean }
+export interface LogoutResponse { ended: number }
+
+/** POST /ui/api/events/tickets: a single-use ticket for `GET /ui/api/events?ticket=` (EventSource sends no headers). */
+export interface EventTicketResponse { ticket: string; expires_in: number }
 
 export interface ProviderView {
   provider_id: string;
@@ -178,6 +191,7 @@ export interface ActivityEntryView {
 /** GET /activity?provider=&agent=&key=&type=&decision=&since=&until=&limit=&before= */
 export interface ActivityPage { entries: ActivityEntryView[]; next_before: number | null }
 
+/** S35: the key a rule covers (and, optionally, the agent); see owner-api/schemas.ts. */
 export type TrustRuleWire = BodyOf<typeof Schemas.trustRule>;
 
 export interface SettingsView {

@@ -4,7 +4,10 @@
  * `SdkHandlers` makes every route of the contract have exactly one handler here, returning
  * exactly its declared answer.
  */
+import { sdkActor } from '../core/activity.ts';
 import type { Core } from '../core/core.ts';
+import { Forbidden } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
 import type { Provider } from '../core/model.ts';
 import { providerInputFromWire, providerPatchFromWire } from '../contract/provider-fields.ts';
 import type { SdkHandlers } from './sdk-pipeline.ts';
@@ -19,7 +22,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
   return {
     async authenticate({ key, body }) {
-      const result = await core.requests.authenticate(key, {
+      const result = await core.authenticate(key, {
         provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
         forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
       });
@@ -28,7 +31,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
     async wait({ key, query, params, signal }) {
       const seconds = query.timeout === undefined ? DEFAULT_WAIT_SECONDS : Number(query.timeout);
-      return waitToWire(await core.requests.wait(key, param(params, 'authId'), seconds, signal));
+      return waitToWire(await core.wait(key, param(params, 'authId'), seconds, signal));
     },
 
     listProviders: () => core.providers.list().map(wire),
@@ -37,20 +40,21 @@ export function sdkHandlers(core: Core): SdkHandlers {
      * MCP servers: RFC 9728 → RFC 8414 → RFC 7591 (core/mcp). `client_id`/`client_secret` are a
      * Latchkey addition for authorization servers without dynamic registration.
      */
-    async mcpDiscover({ body }) {
+    async mcpDiscover({ key, body }) {
       return wire(await core.discoverMcpProvider({
         providerId: body.provider_id, name: body.name, mcpServerUrl: body.mcp_server_url, clientId: body.client_id, clientSecret: body.client_secret,
-      }));
+      }, sdkActor(key)));
     },
 
-    createProvider: ({ body }) => wire(core.providers.create(providerInputFromWire(body))),
+    createProvider: ({ key, body }) => wire(core.createProvider(providerInputFromWire(body), sdkActor(key))),
 
     getProvider: ({ params }) => wire(core.providers.get(param(params, 'providerId'))),
 
-    updateProvider: ({ body, params }) => wire(core.providers.update(param(params, 'providerId'), providerPatchFromWire(body))),
+    // S36: endpoint and credential changes from here never redirect stored secrets (core/use-cases/manage-providers.ts).
+    updateProvider: ({ key, body, params }) => wire(core.updateProvider(param(params, 'providerId'), providerPatchFromWire(body), sdkActor(key))),
 
-    async deleteProvider({ params }) {
-      await core.deleteProvider(param(params, 'providerId'));
+    async deleteProvider({ key, params }) {
+      await core.deleteProvider(param(params, 'providerId'), sdkActor(key));
       return { message: 'Provider deleted' };
     },
 
@@ -61,10 +65,17 @@ export function sdkHandlers(core: Core): SdkHandlers {
       return { message: 'Tokens revoked', provider_id: query.provider_id };
     },
 
-    /** Headless forwarding of a redirect (no browser cookie): the owner's key stands in for it. */
-    async callback({ body, params }) {
+    /**
+     * Forwarding of a redirect by a program (issue 14 §5): the flow's browser binding in the
+     * body must match the flow, or else the owner's key stands in for it. An agent key with
+     * only a code and a state finishes nobody's flow.
+     */
+    async callback({ key, body, params }) {
+      if (body.binding === undefined && key.role !== 'owner') {
+        throw new Forbidden('This API key has the agent role and cannot complete OAuth callbacks without the flow\'s browser binding. Use the owner key (npx latchkey env) or finish in the browser.', 'role_forbidden');
+      }
       const providerId = param(params, 'providerId');
-      const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: body.code, state: body.state }), 'headless');
+      const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: body.code, state: body.state }), body.binding === undefined ? 'headless' : { hash: sha256(body.binding) });
       return { status: outcome.status, provider_id: providerId, ...(outcome.detail ? { detail: outcome.detail } : {}) };
     },
   };

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { formAction, hiddenValue, HttpBrowser } from '../helpers/http-browser.ts';
+import { HttpBrowser } from '../helpers/http-browser.ts';
 import { CLI, startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { providerBody, tempHome } from '../helpers/test-broker.ts';
 
@@ -79,12 +79,11 @@ async function refusesSecrets(server: ServeProcess, home: string, reason: RegExp
   assert.equal(auth.body.token, null);
   // …and when the owner approves, the flow stops before anything secret (the PKCE verifier) is stored.
   const browser = new HttpBrowser();
-  await browser.go(/(http:\/\/127\.0\.0\.1:\d+\/ui\/login\/\S+)/.exec(out)?.[1] ?? '');
-  const page = await browser.go(auth.body.url);
-  const decided = await browser.request(new URL(formAction(page.text), auth.body.url).toString(), { form: { _csrf: hiddenValue(page.text, '_csrf'), duration: '1h', decision: 'approve' } });
-  assert.equal(decided.status, 503, 'no consent flow can start without the keychain');
-  assert.match(await decided.text(), /keychain/);
-  assert.equal(decided.headers.get('location'), null, 'not sent to the provider');
+  await browser.go(/(http:\/\/127\.0\.0\.1:\d+\/#login=\S+)/.exec(out)?.[1] ?? '');
+  const decided = await browser.decide(auth.body.url, { duration: '1h' });
+  assert.equal(decided.res.status, 503, 'no consent flow can start without the keychain');
+  assert.match(JSON.stringify(decided.body), /keychain/);
+  assert.equal(decided.body.redirect_url, undefined, 'not sent to the provider');
 
   assert.equal(await server.stop(), 0);
   assert.deepEqual(filesContaining(home, SEEDED_SECRET), [], 'the client secret is nowhere under the home directory');

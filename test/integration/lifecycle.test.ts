@@ -16,6 +16,7 @@ import type { ApiKey } from '../../main/core/model.ts';
 import { readRuntime } from '../../main/runtime-file.ts';
 import { signIn, type OwnerSession } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
 
@@ -111,7 +112,7 @@ describe('S28/S29 long-poll lifecycle', () => {
       globalThis.setTimeout = original;
     }
     assert.deepEqual(delays, [600_000, 600_000, 600_000, 600_000], 'every long wait is armed for exactly 600 s');
-    b.core.requests.deny(authId, 'cli');
+    b.core.requests.deny(ownerVia('cli'), authId);
     for (const w of waits) assert.equal(JSON.parse((await w.response).body).status, 'denied');
 
     // A request with 1 s of life left: a 600 s wait ends with it, as `timeout`, then the id is gone.
@@ -140,7 +141,7 @@ describe('S28/S29 long-poll lifecycle', () => {
 
     const t0 = performance.now();
     const justBefore = b.core.requests.wait(ownerKey, authId, 30).then((r) => ({ r, at: performance.now() }));
-    const approving = b.core.requests.approve(authId, '1h', 'cli');
+    const approving = b.core.requests.approve(ownerVia('cli'), authId, '1h');
     const justAfter = b.core.requests.wait(ownerKey, authId, 30).then((r) => ({ r, at: performance.now() }));
     const answers = await Promise.all(http.map((w) => w.response.then((res) => ({ body: JSON.parse(res.body) as { status: string; token: string }, at: performance.now() }))));
     assert.equal((await approving).consentRequired, false);
@@ -179,7 +180,7 @@ describe('S28/S29 long-poll lifecycle', () => {
     // Another auth_id is not affected by this one's cap.
     const other = await pending('s29-other');
     assert.deepEqual((await b.api(`/v2/auth/wait/${other}?timeout=0`)).body, { status: 'timeout', token: null });
-    b.core.requests.deny(authId, 'cli');
+    b.core.requests.deny(ownerVia('cli'), authId);
     const statuses = await Promise.all(held.map(async (w) => JSON.parse((await w.response).body).status as string));
     assert.deepEqual([...new Set(statuses)], ['denied']);
     assert.equal(b.core.requests.waiters.size, 0);
@@ -187,7 +188,7 @@ describe('S28/S29 long-poll lifecycle', () => {
 
   test('S29 after 200 aborted waits and 32 aborted event streams, waiters, listeners, timers and sockets are back to baseline', async () => {
     const authId = await pending('s29-leak');
-    const cookie = { cookie: `lk_session=${owner.browser.cookie(b.url, 'lk_session')}` };
+    const cookie = { 'x-latchkey-session': owner.token };
     await new Promise((r) => setTimeout(r, 100));
     const base = { waiters: b.core.requests.waiters.size, listeners: b.events.listenerCount(), sockets: resourceCount('TCPSocketWrap'), timers: resourceCount('Timeout') };
 
@@ -267,11 +268,11 @@ describe('S30 SIGTERM with an open event stream, an open wait and a refresh stuc
       };
 
       // A connection whose token has expired: the owner key is auto-approved,
-      // the start link goes straight to the provider, and the redirect is forwarded headless.
+      // one click on the start page sends the browser to the provider, and the redirect is forwarded headless.
       assert.equal((await api('/v2/auth/providers', providerBody(idp.issuer, { provider_id: 'stall', client_secret: 'stall-secret' }))).status, 200);
       const first = await api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' });
-      const toProvider = await fetch(first.body.url, { redirect: 'manual' });
-      const state = new URL(toProvider.headers.get('location') ?? '').searchParams.get('state');
+      const toProvider = await fetch(`${first.body.url}/continue`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ binding: 'b'.repeat(43) }) });
+      const state = new URL(((await toProvider.json()) as { redirect_url: string }).redirect_url).searchParams.get('state');
       assert.equal((await api('/v2/auth/callback/stall', { code: 'code-1', state })).body.status, 'completed');
 
       const stuck = api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' }).catch((err: unknown) => err);

@@ -192,6 +192,7 @@ export function openSqliteStore(path: string): SqliteStore {
       VALUES (@stateHash, @authId, @providerId, @bindingHash, @codeVerifierCiphertext, @redirectUri, @createdAt, @usedAt)`),
     flowMarkUsed: db.prepare('UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL'),
     flowDeleteProvider: db.prepare('DELETE FROM oauth_flows WHERE provider_id = ?'),
+    flowDeleteUnusedForRequest: db.prepare('DELETE FROM oauth_flows WHERE auth_id = ? AND used_at IS NULL'),
     flowPrune: db.prepare('DELETE FROM oauth_flows WHERE created_at < ?'),
   };
 
@@ -245,7 +246,7 @@ export function openSqliteStore(path: string): SqliteStore {
       listAll: (now) => st.grantAll.all(now).map(grantFromRow),
       byId: (id) => first(st.grantById.get(id), grantFromRow),
       insert: (g) => { st.grantInsert.run({ ...g, scopes: JSON.stringify(g.scopes) }); },
-      spend: (id) => { st.grantSpend.run(id); },
+      spend: (id) => st.grantSpend.run(id).changes === 1,
       revoke: (id, at) => { st.grantRevoke.run(at, id); },
       deleteForProvider: (p) => { st.grantDeleteProvider.run(p); },
     },
@@ -269,6 +270,7 @@ export function openSqliteStore(path: string): SqliteStore {
       get: (h) => first(st.flowGet.get(h), flowFromRow),
       insert: (f) => { st.flowInsert.run(f); },
       markUsed: (h, at) => st.flowMarkUsed.run(at, h).changes === 1,
+      deleteUnusedForRequest: (a) => st.flowDeleteUnusedForRequest.run(a).changes,
       deleteForProvider: (p) => { st.flowDeleteProvider.run(p); },
       prune: (before) => st.flowPrune.run(before).changes,
     },

@@ -1,45 +1,32 @@
 /** Connections and grants for the window: status, refresh, reconnect, revoke. */
 import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
-import { NotFound } from '../../core/errors.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
-import { owner } from '../request-context.ts';
+import { ownerPrincipal } from '../request-context.ts';
 import { connectionView, grantView } from './views.ts';
 import { consentLink } from '../../core/links.ts';
 
 export function connectionRoutes(core: Core, baseUrl: () => string, now: () => number): Router {
   const r = Router();
-  const find = (id: string) => {
-    const c = core.connections.byId(id);
-    if (!c) throw new NotFound(`No connection '${id}'; it may have been revoked.`);
-    return c;
-  };
-
   r.get('/connections', (_req, res) => {
     const t = now();
     res.json(core.listConnections().map((c) => connectionView(core, c, t)));
   });
 
   r.post('/connections/:id/refresh', async (req, res) => {
-    const c = find(req.params.id);
-    // The owner's "Refresh now": refresh even if not due, and even while backing off.
-    await core.connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
-      // needs_reauth and outages are reported through the connection's status below.
-      if (err instanceof Error && err.name !== 'NeedsReauth' && !('status' in err)) throw err;
-    });
-    res.json(connectionView(core, find(c.id), now()));
+    const c = await core.refreshConnection(ownerPrincipal(res), req.params.id);
+    res.json(connectionView(core, c, now()));
   });
 
   r.post('/connections/:id/reconnect', (req, res) => {
-    const request = core.requests.reconnect(find(req.params.id), owner(res).via === 'control' ? 'cli' : 'window');
+    const request = core.reconnect(ownerPrincipal(res), req.params.id);
     const body: ConsentLinkResponse = { consent_url: consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) };
     res.json(body);
   });
 
   r.delete('/connections/:id', async (req, res) => {
-    const c = find(req.params.id);
-    await core.connections.remove([c], owner(res).via === 'control' ? 'cli' : 'window');
-    res.json({ id: c.id, revoked: true });
+    await core.revokeConnection(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true });
   });
 
   r.get('/grants', (_req, res) => {
@@ -47,11 +34,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
   });
 
   r.delete('/grants/:id', (req, res) => {
-    const g = core.grants.byId(req.params.id);
-    if (!g || g.revokedAt !== null) throw new NotFound(`No active grant '${req.params.id}'.`);
-    core.grants.revoke(g.id);
-    core.activity.record({ type: 'grant.revoked', keyId: g.keyId, keyLabel: core.keyLabel(g.keyId), agentId: g.agentId, userId: g.userId, providerId: g.providerId, scopes: g.scopes, channel: owner(res).via === 'control' ? 'cli' : 'window' });
-    res.json({ id: g.id, revoked: true });
+    core.revokeGrant(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true });
   });
 
   return r;

@@ -40,7 +40,11 @@ export const updateProviderBody = z.object({
 export const createKeyBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 export const acceptPairingBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 
-export const trustRule = z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) });
+/**
+ * S35: a trust rule covers one API key (`key_id`; `key_label` is shown in answers and ignored
+ * in bodies) and optionally one agent name that key sends (`agent_id` null = any agent of it).
+ */
+export const trustRule = z.object({ key_id: str.min(1), key_label: str.optional(), agent_id: str.min(1).nullish(), provider_id: str.min(1), scopes: z.array(str).max(100) });
 
 export const updateSettingsBody = z.object({
   approval_mode: mode.optional(),
@@ -54,3 +58,22 @@ export const activityQuery = z.object({
   since: str.optional(), until: str.optional(), before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+export const loginBody = z.object({ login_token: z.string().min(16).max(256) });
+
+/**
+ * The browser binding of an OAuth flow (S11, S33): 32 random bytes the page script keeps in
+ * localStorage, which no other port can read. It travels only in JSON bodies of our own
+ * page's requests, never in a cookie.
+ */
+export const browserBinding = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'binding must be 32 random bytes in base64url');
+
+export const startDecisionBody = z.object({
+  decision: z.enum(['approve', 'deny']),
+  duration: durations.default('1h'),
+  /** With deny: how long to remember it ('once' = just this request), as on the Pending card. */
+  remember: durations.default('once'),
+  binding: browserBinding.optional(),
+});
+export const continueBody = z.object({ binding: browserBinding });
+export const callbackPageBody = z.object({ query: z.string().max(8192), binding: browserBinding });

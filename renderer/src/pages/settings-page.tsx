@@ -1,4 +1,4 @@
-/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain. */
+/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain, signed-in sessions. */
 import { useState } from 'react';
 import { useApp } from '../app-context.ts';
 import { CopyButton } from '../components/copy-button.tsx';
@@ -9,6 +9,7 @@ import { explainKeychain } from '../logic/keychain-text.ts';
 import { KeysSection } from './keys-section.tsx';
 import { PairingsSection } from './pairings-section.tsx';
 import { PolicySection } from './policy-section.tsx';
+import { SessionsSection } from './sessions-section.tsx';
 
 export function SettingsPage() {
   const { session } = useApp();
@@ -30,6 +31,7 @@ export function SettingsPage() {
       <PolicySection />
       <PairingsSection />
       <KeysSection />
+      {session.via === 'session' ? <SessionsSection /> : null}
     </>
   );
 }
