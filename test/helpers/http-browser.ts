@@ -64,8 +64,10 @@ export class HttpBrowser {
   }
 
   /** The decision form of a /start page (flow.js): approve or deny with the owner's header. */
-  decide(startUrl: string, choice: { decision?: 'approve' | 'deny'; duration?: string } = {}): Promise<FlowStep> {
-    return this.postJson(`${startUrl}/decision`, { decision: choice.decision ?? 'approve', duration: choice.duration ?? '1h', binding: this.binding(startUrl) });
+  decide(startUrl: string, choice: { decision?: 'approve' | 'deny'; duration?: string; remember?: string } = {}): Promise<FlowStep> {
+    return this.postJson(`${startUrl}/decision`, {
+      decision: choice.decision ?? 'approve', duration: choice.duration ?? '1h', ...(choice.remember ? { remember: choice.remember } : {}), binding: this.binding(startUrl),
+    });
   }
 
   /** The "Continue to <provider>" button of an approved /start page. */

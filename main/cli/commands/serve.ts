@@ -1,8 +1,12 @@
-/** `latchkey serve`: run the broker headless in this terminal until Ctrl-C / SIGTERM. */
-import { join } from 'node:path';
-import { pino } from 'pino';
+/**
+ * `latchkey serve`: run the broker headless in this terminal until Ctrl-C, SIGTERM or
+ * SIGHUP — what a terminal closing, `kill <pid>`, systemd or launchd send. Each stops it
+ * gracefully (S30: open waits answered, SQLite closed, the port released) and the command
+ * exits 0. Exit codes: 2 bad input or a taken port, 3 another broker holds this home.
+ */
 import { createLogger } from '../../adapters/logger.ts';
-import { PortInUseError, createBroker, type Broker } from '../../compose.ts';
+import { AlreadyRunningError, PortInUseError, createBroker, type Broker } from '../../compose.ts';
+import { openHomeLog } from '../../home-files.ts';
 import type { LatchkeyConfig } from '../../config.ts';
 import { CliError, type Out } from '../output.ts';
 
@@ -40,13 +44,14 @@ export function banner(b: Broker, logFile: string, headlessReason?: string): str
 
 export async function serve(options: ServeOptions): Promise<void> {
   const { config, out } = options;
-  const logFile = join(config.home, 'latchkey.log');
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: logFile, mkdir: true, sync: false }) });
+  const { file: logFile, destination } = openHomeLog(config.home, { sync: false });
+  const logger = createLogger({ level: config.logLevel, destination });
   let broker: Broker;
   try {
     broker = await createBroker({ port: config.port, home: config.home, approval: config.approval, allowInsecureEndpoints: config.allowInsecureEndpoints, logger });
   } catch (err) {
     if (err instanceof PortInUseError) throw new CliError(err.message, 2);
+    if (err instanceof AlreadyRunningError) throw new CliError(err.message, 3);
     throw err;
   }
   for (const l of banner(broker, logFile, options.headlessReason)) out.line(l);
@@ -65,7 +70,6 @@ export async function serve(options: ServeOptions): Promise<void> {
         resolve();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   });
 }
