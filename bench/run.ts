@@ -4,7 +4,7 @@
  * results to bench/results/latest.json. Not part of `npm test`.
  *
  *   npm run bench                       everything (a few minutes on 2 cores)
- *   npm run bench -- --only hot,cold    a subset: hot, longpoll, refresh, cold, click, idle
+ *   npm run bench -- --only hot,cold    a subset: hot, longpoll, refresh, cold, click, mcp, idle
  *   npm run bench -- --idle-seconds 60  a shorter idle window than the 10 minutes of the target
  *   npm run bench -- --quick            a smoke run of the harness (fewer, shorter runs)
  *   npm run bench -- --profile          also CPU-profile the hot-path broker at 64 connections (V8
@@ -25,6 +25,7 @@ import { hotPath } from './hot-path.ts';
 import { idleFootprint } from './idle.ts';
 import { timeToToken } from './time-to-token.ts';
 import { longPoll } from './long-poll.ts';
+import { mcpBridge } from './mcp-bridge.ts';
 import { formatHotSpots, hotSpots } from './profile.ts';
 import { refreshStorm } from './refresh-storm.ts';
 
@@ -52,6 +53,7 @@ const benchmarks = {
   refresh: refreshStorm,
   cold: coldStart,
   click: timeToToken,
+  mcp: mcpBridge,
   // Last: it sits idle for ten minutes (--idle-seconds to shorten; --quick makes it 10 s).
   idle: idleFootprint,
 } as const;

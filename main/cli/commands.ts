@@ -208,6 +208,25 @@ const vault: CommandGroup<CliContext> = {
   ],
 };
 
-export const COMMANDS: readonly Entry<CliContext>[] = [serve, env, ui, doctor, approvals, grants, keys, activity, providers, connections, vault];
+/**
+ * `mcp` is one command, not a group: its first argument is usually a server URL
+ * (`latchkey mcp https://…/mcp`, what MCP clients run), else `config`, `list` or `reset-key`.
+ */
+const mcp: Cmd = {
+  name: 'mcp',
+  summary: 'a stdio MCP server for MCP clients, relaying to <server-url> with tokens from Latchkey; or config <server-url> | list | reset-key',
+  args: [{ name: 'server-url|config|list|reset-key' }, { name: 'server-url', optional: true }],
+  flags: {
+    ...JSON_FLAG,
+    client: { type: 'string', value: 'claude|cursor|vscode', help: 'with config: which MCP client\'s snippet to print (default claude)' },
+    'wait-for-approval': { type: 'string', value: 'SECONDS', help: 'how long initialize waits for the owner before answering with the /start link (default 20)' },
+  },
+  examples: ['latchkey mcp https://mcp.example.com/mcp', 'latchkey mcp config https://mcp.example.com/mcp --client cursor', 'latchkey mcp list'],
+  run: async (ctx, { values, args }) => (await import('./commands/mcp-command.ts')).mcpCommand(ctx.config(values), ctx.out, {
+    sub: args[0], arg: args[1], home: str(values, 'home'), client: str(values, 'client'), wait: str(values, 'wait-for-approval'), json: bool(values, 'json'),
+  }),
+};
+
+export const COMMANDS: readonly Entry<CliContext>[] = [serve, env, ui, doctor, approvals, grants, keys, activity, providers, connections, vault, mcp];
 
 export const FOOTER = 'Environment: LATCHKEY_PORT, LATCHKEY_HOME, LATCHKEY_APPROVAL, LATCHKEY_LOG_LEVEL, LATCHKEY_PASSPHRASE_FILE, NO_COLOR.';

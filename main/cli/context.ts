@@ -37,9 +37,10 @@ export function cliContext(deps: { out: Out; input: Input; env?: NodeJS.ProcessE
       const home = config(values).home;
       // Loaded on the first call: --help and --version pay nothing for it.
       let client: Promise<OwnerClient> | undefined;
+      const load = (): Promise<OwnerClient> => (client ??= import('./owner-client.ts').then((m) => m.ownerClient(home, fetchImpl)));
       return {
-        call: async <T>(method: Parameters<OwnerClient['call']>[0], path: string, body?: unknown): Promise<T> =>
-          (await (client ??= import('./owner-client.ts').then((m) => m.ownerClient(home, fetchImpl)))).call<T>(method, path, body),
+        call: async <T>(method: Parameters<OwnerClient['call']>[0], path: string, body?: unknown): Promise<T> => (await load()).call<T>(method, path, body),
+        url: async () => (await load()).url(),
       };
     },
     secret: (question, what) => readSecret(deps.input, question, what),

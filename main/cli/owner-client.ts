@@ -12,6 +12,8 @@ import { CliError } from './output.ts';
 
 export interface OwnerClient {
   call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** The broker's base URL, once it has proved it is this home's broker (S40). */
+  url(): Promise<string>;
 }
 
 export class NotRunning extends CliError {}
@@ -42,6 +44,9 @@ export async function verifiedBroker(home: string, fetchImpl: typeof fetch = fet
 export function ownerClient(home: string, fetchImpl: typeof fetch = fetch): OwnerClient {
   let verified: Promise<RuntimeInfo> | undefined;
   return {
+    async url() {
+      return (await (verified ??= verifiedBroker(home, fetchImpl))).url;
+    },
     async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
       const broker = await (verified ??= verifiedBroker(home, fetchImpl));
       let res: Response;

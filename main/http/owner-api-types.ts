@@ -111,13 +111,16 @@ export interface ProviderView {
   template_id: string | null;
   issuer: string | null;
   has_client_secret: boolean;
+  provider_type: string | null;
+  /** Set for MCP servers (mcp-discover, or `latchkey mcp`). */
+  mcp_server_url: string | null;
   redirect_uri: string;
   connection_count: number;
   created_at: string;
   updated_at: string;
 }
 
-/** POST /providers — one of three shapes: `kind` is `template`, `issuer` or `generic`. */
+/** POST /providers — one of four shapes: `kind` is `template`, `mcp`, `issuer` or `generic`. */
 export type CreateProviderBody = BodyOf<typeof Schemas.createProviderBody>;
 
 /** PATCH /providers/:id — only the fields present change; `null` clears a secret or revocation URL. */

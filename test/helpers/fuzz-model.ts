@@ -146,7 +146,7 @@ const PROVIDER_VIEW: Shape = {
   provider_id: isString, name: isString, client_id: isString, auth_url: isString, token_url: isString, revocation_url: isStringOrNull,
   uses_pkce: (v) => typeof v === 'boolean', token_endpoint_auth_method: isString, authorization_params: isStringMap,
   template_id: isStringOrNull, issuer: isStringOrNull, has_client_secret: (v) => typeof v === 'boolean', redirect_uri: isString,
-  connection_count: Number.isInteger, created_at: isIso, updated_at: isIso,
+  provider_type: isStringOrNull, mcp_server_url: isStringOrNull, connection_count: Number.isInteger, created_at: isIso, updated_at: isIso,
 };
 
 const KEY_VIEW: Shape = { id: isString, label: isString, role: (v) => v === 'owner' || v === 'agent', created_at: isIso, revoked_at: isIsoOrNull };

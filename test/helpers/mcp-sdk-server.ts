@@ -34,6 +34,8 @@ export interface McpSdkServer {
   sdkVersion: string;
   /** Everything the child printed, for failure messages. */
   output(): string;
+  /** With `timeShift`: move the server's clock two hours ahead (its 1-hour tokens expire). */
+  advanceClock(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ const SDK_DIR = (() => {
 })();
 const EXAMPLE = join(SDK_DIR, 'dist/esm/examples/server/simpleStreamableHttp.js');
 const PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'loopback-only.mjs');
+const TIME_SHIFT = join(dirname(fileURLToPath(import.meta.url)), 'time-shift.mjs');
 
 export function mcpSdkVersion(): string {
   return (JSON.parse(readFileSync(join(SDK_DIR, 'package.json'), 'utf8')) as { version: string }).version;
@@ -59,11 +62,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startMcpSdkServer(options: { strict?: boolean; mcpPort?: number; authPort?: number } = {}): Promise<McpSdkServer> {
+/** @param options.timeShift preload time-shift.mjs, so `advanceClock()` can expire the server's tokens. */
+export async function startMcpSdkServer(options: { strict?: boolean; mcpPort?: number; authPort?: number; timeShift?: boolean } = {}): Promise<McpSdkServer> {
   const strict = options.strict ?? false;
   const mcpPort = options.mcpPort ?? await freePort();
   const authPort = options.authPort ?? await freePort();
-  const args = ['--import', PRELOAD, EXAMPLE, '--oauth', ...(strict ? ['--oauth-strict'] : [])];
+  const args = ['--import', PRELOAD, ...(options.timeShift ? ['--import', TIME_SHIFT] : []), EXAMPLE, '--oauth', ...(strict ? ['--oauth-strict'] : [])];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', MCP_PORT: String(mcpPort), MCP_AUTH_PORT: String(authPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,6 +97,40 @@ export async function startMcpSdkServer(options: { strict?: boolean; mcpPort?: n
     mcpPort, authPort, strict,
     sdkVersion: mcpSdkVersion(),
     output: () => output,
+    async advanceClock() {
+      if (!options.timeShift) throw new Error('start the server with timeShift: true to move its clock');
+      child.kill('SIGUSR2');
+      await new Promise((r) => setTimeout(r, 200));
+    },
+    close: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/**
+ * The SDK's example server for the older HTTP+SSE transport (`simpleSseServer.js`, protocol
+ * 2024-11-05, no auth): GET /mcp opens the stream, POST /messages carries messages, and a
+ * POST to /mcp gets a 404 — what a Streamable HTTP client falls back on. Its hard-coded port
+ * 3000 is moved to a free one by the preload.
+ */
+export async function startMcpSdkSseServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', PRELOAD, join(SDK_DIR, 'dist/esm/examples/server/simpleSseServer.js')], {
+    env: { PATH: process.env.PATH ?? '', LOOPBACK_PORT_MAP: `3000:${port}` }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the SSE example did not start:\n${output}`)), 15_000);
+    child.stdout?.on('data', () => { if (output.includes('listening on port')) { clearTimeout(timer); resolve(); } });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the SSE example exited with ${code}:\n${output}`)); });
+  });
+  return {
+    url: `http://localhost:${port}/mcp`,
     close: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -40,6 +40,8 @@ export interface McpDiscoverInput {
   /** A client registered by hand, for authorization servers without RFC 7591 registration. */
   clientId?: string | null | undefined;
   clientSecret?: string | null | undefined;
+  /** The MCP client a bridge (`latchkey mcp`) set this server up for: named in the activity log. */
+  forClient?: string | null | undefined;
 }
 
 const FAILED = 'mcp_discovery_failed';
@@ -75,7 +77,7 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
     usesPkce: true, codeChallengeMethod: 'S256',
     issuer: meta.issuer, issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     providerType: 'mcp', mcpServerUrl: serverUrl, isDynamicClient: client.dynamic,
-  }, deps.actor, `discovered from MCP server ${serverUrl}`);
+  }, deps.actor, `discovered from MCP server ${serverUrl}${input.forClient ? ` (set up by latchkey mcp for ${input.forClient})` : ''}`);
   writeMcpClientFacts(deps.settings, provider.providerId, {
     resource: resourceMeta.resource, scopes, registrationScopes: client.dynamic ? registrableScopes(scopes, meta) : [],
     registrationEndpoint: client.dynamic ? (meta.registration_endpoint ?? null) : null,

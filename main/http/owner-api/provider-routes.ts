@@ -29,6 +29,8 @@ export function providerRoutes(core: Core): Router {
     let created: Provider;
     if (b.kind === 'template') {
       created = core.createFromTemplate({ templateId: b.template_id, providerId: b.provider_id, clientId: b.client_id, clientSecret: b.client_secret, variables: b.variables }, owner);
+    } else if (b.kind === 'mcp') {
+      created = await core.discoverMcpProvider({ providerId: b.provider_id, name: b.name, mcpServerUrl: b.mcp_server_url, clientId: b.client_id, clientSecret: b.client_secret, forClient: b.for_client }, owner);
     } else if (b.kind === 'issuer') {
       created = await core.discoverProvider({ providerId: b.provider_id, name: b.name, issuer: b.issuer, clientId: b.client_id, clientSecret: b.client_secret }, owner);
     } else {

@@ -21,6 +21,9 @@ export const denyBody = z.object({ remember: durations.default('once') });
 
 export const createProviderBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('template'), template_id: str.min(1), provider_id: str.optional(), client_id: str.min(1), client_secret: secret.nullish(), variables: stringMap.optional() }),
+  // An MCP server URL, discovered as mcp-discover does (RFC 9728 → 8414 → 7591); `for_client`
+  // names the MCP client a bridge (`latchkey mcp`) set it up for, for the activity log.
+  z.object({ kind: z.literal('mcp'), provider_id: str.min(1), name: str.min(1), mcp_server_url: str.min(1), client_id: str.nullish(), client_secret: secret.nullish(), for_client: safeText(256).nullish() }),
   z.object({ kind: z.literal('issuer'), provider_id: str.min(1), name: str.min(1), issuer: str.min(1), client_id: str.min(1), client_secret: secret.nullish() }),
   z.object({
     kind: z.literal('generic'), provider_id: str.min(1), name: str.min(1), client_id: str.min(1), client_secret: secret.nullish(),

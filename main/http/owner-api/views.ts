@@ -37,6 +37,7 @@ export function providerView(core: Core, p: Provider): ProviderView {
     provider_id: p.providerId, name: p.name, client_id: p.clientId, auth_url: p.authUrl, token_url: p.tokenUrl,
     revocation_url: p.revocationUrl, uses_pkce: p.usesPkce, token_endpoint_auth_method: p.tokenEndpointAuthMethod,
     authorization_params: p.authorizationParams, template_id: p.templateId, issuer: p.issuer, has_client_secret: p.hasClientSecret,
+    provider_type: p.providerType, mcp_server_url: p.mcpServerUrl,
     redirect_uri: core.flows.redirectUri(p.providerId),
     connection_count: core.connectionsOf(p.providerId).length,
     created_at: iso(p.createdAt), updated_at: iso(p.updatedAt),

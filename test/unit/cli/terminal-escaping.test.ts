@@ -31,7 +31,7 @@ const request: PendingRequestView = {
 };
 
 function fakeOwner(answers: Record<string, unknown>): OwnerClient {
-  return { call: async <T>(_m: string, path: string) => answers[path.split('?')[0] ?? ''] as T };
+  return { call: async <T>(_m: string, path: string) => answers[path.split('?')[0] ?? ''] as T, url: async () => 'http://127.0.0.1:1' };
 }
 
 describe('S34 untrusted text in the terminal', () => {

@@ -112,7 +112,7 @@ describe('provider form: edit and delete', () => {
   const provider: ProviderView = {
     provider_id: 'test-idp', name: 'Test IdP', client_id: 'c', auth_url: 'https://idp.test/auth', token_url: 'https://idp.test/token',
     revocation_url: null, uses_pkce: true, token_endpoint_auth_method: 'client_secret_post', authorization_params: { prompt: 'consent' },
-    template_id: null, issuer: null, has_client_secret: true, redirect_uri: 'http://127.0.0.1:1/host-oauth-callback/test-idp',
+    template_id: null, issuer: null, has_client_secret: true, provider_type: null, mcp_server_url: null, redirect_uri: 'http://127.0.0.1:1/host-oauth-callback/test-idp',
     connection_count: 2, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z',
   };
 
