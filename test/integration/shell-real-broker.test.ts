@@ -9,14 +9,14 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { silentLogger } from '../../../main/adapters/logger.ts';
-import { Client } from '../../../main/client/client.ts';
-import { createBroker, type Broker } from '../../../main/compose.ts';
-import { portInUse } from '../../../main/shell/broker-errors.ts';
-import { runShell } from '../../../main/shell/lifecycle.ts';
-import { providerBody } from '../../helpers/test-broker.ts';
-import { FakeSurface } from './fake-surface.ts';
-import { ManualTimers, settle } from './harness.ts';
+import { silentLogger } from '../../main/adapters/logger.ts';
+import { Client } from '../../main/client/client.ts';
+import { createBroker, type Broker } from '../../main/compose.ts';
+import { portInUse } from '../../main/shell/broker-errors.ts';
+import { runShell } from '../../main/shell/lifecycle.ts';
+import { providerBody } from '../helpers/test-broker.ts';
+import { FakeSurface } from '../unit/shell/fake-surface.ts';
+import { ManualTimers, settle } from '../unit/shell/harness.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

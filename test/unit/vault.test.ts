@@ -1,7 +1,7 @@
+/** The keychain vault: AES-256-GCM sealing, the master key, no keychain (S24). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openVault } from '../../main/adapters/vault.ts';
-import { ConfigError, DEFAULT_PORT, loadConfig } from '../../main/config.ts';
 import { memoryKeychain } from '../helpers/fakes.ts';
 
 describe('vault', () => {
@@ -34,27 +34,5 @@ describe('vault', () => {
     assert.throws(() => vault.seal('x', 'a'), (e: Error & { status?: number }) => e.status === 503 && /keychain is unavailable/.test(e.message) && /Nothing was stored in plaintext/.test(e.message));
     const throwing = openVault({ keychain: () => { throw new Error('DBus error: no session bus'); }, vaultId: 'v' });
     assert.equal(throwing.status().ok, false);
-  });
-});
-
-describe('configuration', () => {
-  test('defaults and precedence: flags over environment', () => {
-    const c = loadConfig({}, { LATCHKEY_HOME: '/tmp/h' });
-    assert.equal(c.port, DEFAULT_PORT);
-    assert.equal(c.home, '/tmp/h');
-    assert.equal(loadConfig({ port: '5' }, { LATCHKEY_PORT: '7', LATCHKEY_HOME: '/h' }).port, 5);
-  });
-
-  test('every problem is reported at once', () => {
-    try {
-      loadConfig({ port: 'abc', approval: 'sometimes', logLevel: 'loud' }, { LATCHKEY_HOME: '/h' });
-      assert.fail('expected a ConfigError');
-    } catch (err) {
-      assert.ok(err instanceof ConfigError);
-      assert.equal(err.problems.length, 3, err.message);
-      assert.match(err.message, /port/);
-      assert.match(err.message, /approval/);
-      assert.match(err.message, /logLevel/);
-    }
   });
 });
