@@ -6,6 +6,7 @@
  * live grant (or the auto-owner policy) covers the caller, and the token is fresh.
  * Everything else becomes a pending request the human decides on through `/start/<t>`.
  */
+import type { AccountService } from './accounts.ts';
 import type { ActivityLog } from './activity.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import type { EventBus } from './events.ts';
@@ -13,7 +14,7 @@ import type { GrantService } from './grants.ts';
 import type { Policy } from './policy.ts';
 import { PROMPT_BUDGET, RateLimiter } from './rate-limits.ts';
 import type { ApiKey, AuthRequest, Connection, DecisionChannel, GrantDuration } from './model.ts';
-import type { Clock, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
+import type { Clock, ConnectionRecord, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { NeedsReauth, type ConnectionService } from './connections.ts';
 import { type ScopeSet, isSubset, normalizeScopes, unionScopes } from './scopes.ts';
@@ -31,6 +32,14 @@ export interface AuthenticateInput {
   agentId?: string | null | undefined;
   forceNew?: boolean | undefined;
   checkOnly?: boolean | undefined;
+  /** The account to use (`token_id`); absent: the agent's bound account, else the default. */
+  tokenId?: string | null | undefined;
+  /** A new account made by the flow becomes the default (upstream default true). */
+  isDefault?: boolean | null | undefined;
+  /** LangSmith user id: shown to the human and logged, never part of any key. */
+  lsUserId?: string | null | undefined;
+  /** An allowed redirect URI other than Latchkey's own (core checks it, see redirectUriFor). */
+  redirectUri?: string | null | undefined;
 }
 
 export interface AuthenticateResult {
@@ -39,6 +48,10 @@ export interface AuthenticateResult {
   authId: string | null;
   token: string | null;
   expiresAt: number | null;
+  /** The user id the request was resolved to (`default` when the agent sent none). */
+  userId: string;
+  /** The account released, on `completed`. */
+  account: { id: string; label: string | null } | null;
 }
 
 export type WaitResult =
@@ -56,6 +69,7 @@ export class AuthRequests {
   readonly #events: EventBus;
   readonly #providers: ProviderService;
   readonly #connections: ConnectionService;
+  readonly #accounts: AccountService;
   readonly #grants: GrantService;
   readonly #baseUrl: () => string;
   readonly #policy: Policy;
@@ -63,12 +77,15 @@ export class AuthRequests {
   readonly #keyLabel: (keyId: string) => string;
   readonly #prompts: RateLimiter;
   readonly waiters = new WaitRegistry<Released>();
+  readonly #redirectUri: (providerId: string) => string;
 
   constructor(deps: {
     store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
-    connections: ConnectionService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
-    keyLabel: (keyId: string) => string;
+    connections: ConnectionService; accounts: AccountService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
+    keyLabel: (keyId: string) => string; redirectUri: (providerId: string) => string;
   }) {
+    this.#accounts = deps.accounts;
+    this.#redirectUri = deps.redirectUri;
     this.#activity = deps.activity;
     this.#prompts = new RateLimiter(deps.clock, PROMPT_BUDGET, 'This API key is asking for too many new approvals; wait a moment (identical requests share one prompt, so retrying the same call is fine).');
     this.#store = deps.store;
@@ -88,11 +105,13 @@ export class AuthRequests {
     const provider = this.#providers.get(input.provider);
     const subject = { keyId: key.id, providerId: provider.providerId, userId: input.userId ?? 'default', agentId: input.agentId ?? null };
     const scopes = normalizeScopes(input.scopes);
-    const conn = this.#connections.find(subject);
+    const redirectUri = this.#checkedRedirectUri(provider.providerId, provider.allowedRedirectUris, input.redirectUri ?? null);
+    const { account: conn, pinned } = this.#accounts.resolve(key, subject, input.tokenId ?? null);
     // policy.ts documents the precedence: denial, grant, trust rule, auto-owner mode, ask.
-    const { denial, grant } = this.#grants.decisionFor(subject, scopes);
+    const { denial, grant } = this.#grants.decisionFor(subject, scopes, conn?.id ?? null);
     const byPolicy = denial || grant ? null : this.#policy.allowsWithoutAsking(key, subject.providerId, subject.agentId, scopes);
     const approved = !denial && (grant !== undefined || byPolicy !== null);
+    const pending = (): AuthenticateResult => ({ status: 'pending', url: null, authId: null, token: null, expiresAt: null, userId: subject.userId, account: null });
 
     if (!input.forceNew && approved && conn?.status === 'ok' && isSubset(scopes, conn.scopes)) {
       // check_only must not spend a single-use grant.
@@ -101,23 +120,25 @@ export class AuthRequests {
         try {
           const set = await this.#connections.fresh(conn);
           if (grant) this.#grants.spend(grant);
-          this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes });
-          return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt };
+          this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, detail: this.#lsDetail(input.lsUserId) });
+          return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt, userId: subject.userId, account: { id: conn.id, label: conn.label } };
         } catch (err) {
           if (!(err instanceof NeedsReauth)) throw err;
         }
       }
     }
-    if (input.checkOnly) return { status: 'pending', url: null, authId: null, token: null, expiresAt: null };
+    if (input.checkOnly) return pending();
 
     const now = this.#clock.now();
-    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true]);
+    // A pinned account (named, or bound to the agent) is the one a flow reconnects.
+    const tokenId = pinned && conn ? conn.id : null;
+    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true, tokenId]);
     const existing = this.#store.requests.findPending(dedupeKey, now) ?? (denial ? this.#store.requests.findLatest(dedupeKey) : undefined);
-    if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) return this.#pendingAnswer(existing);
+    if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) return this.#pendingAnswer(existing, subject.userId);
     if (!denial) this.#prompts.take(key.id);
 
     // Re-read: fresh() may just have marked the connection needs_reauth.
-    const current = this.#connections.find(subject);
+    const current = conn ? this.#connections.byId(conn.id) : undefined;
     const held: ScopeSet = current?.status === 'ok' ? current.scopes : [];
     const request: AuthRequestRecord = {
       authId: `lk-auth-${this.#ids.token(18)}`,
@@ -135,6 +156,10 @@ export class AuthRequests {
       needsConsent: !(current?.status === 'ok' && isSubset(scopes, current.scopes) && input.forceNew !== true),
       autoApproved: byPolicy !== null,
       forceNew: input.forceNew === true,
+      tokenId,
+      makeDefault: input.isDefault ?? true,
+      lsUserId: input.lsUserId ?? null,
+      redirectUri,
       grantDuration: null,
       decidedVia: byPolicy !== null || denial ? 'policy' : null,
       connectionId: null,
@@ -147,15 +172,26 @@ export class AuthRequests {
     if (denial) {
       // A remembered "no": answered at once, no question for the human.
       this.#finish(request, 'denied', `The Latchkey owner denied this request until ${denial.expiresAt === null ? 'they revoke the denial' : new Date(denial.expiresAt).toISOString()}.`);
-      return this.#pendingAnswer(request);
+      return this.#pendingAnswer(request, subject.userId);
     }
     this.#log.info('request.created', { authId: request.authId, keyLabel: key.label, providerId: request.providerId, userId: request.userId, agentId: request.agentId, scopes, needsConsent: request.needsConsent, approved });
-    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy ?? 'grant'}` : null, detail: request.needsConsent ? 'provider consent needed' : null });
+    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy ?? 'grant'}` : null, detail: [request.needsConsent ? 'provider consent needed' : null, this.#lsDetail(input.lsUserId)].filter(Boolean).join('; ') || null });
     this.#events.emit('request.created', {
       authId: request.authId, providerId: request.providerId, keyLabel: key.label, agentId: request.agentId,
       userId: request.userId, scopes, needsConsent: request.needsConsent, needsApproval: !approved,
     });
-    return this.#pendingAnswer(request);
+    return this.#pendingAnswer(request, subject.userId);
+  }
+
+  /** `redirect_uri`: only Latchkey's own loopback callback or one the provider allows, exactly (RFC 9700 §4.1.3). */
+  #checkedRedirectUri(providerId: string, allowed: readonly string[], asked: string | null): string | null {
+    if (asked === null || asked === this.#redirectUri(providerId)) return null;
+    if (allowed.includes(asked)) return asked;
+    throw new BadRequest(`redirect_uri '${asked}' is not allowed for provider '${providerId}': use ${this.#redirectUri(providerId)} (Latchkey's callback) or add it to the provider's allowed_redirect_uris.`, 'redirect_uri_not_allowed');
+  }
+
+  #lsDetail(lsUserId: string | null | undefined): string | null {
+    return lsUserId ? `LangSmith user ${lsUserId}` : null;
   }
 
   #who(s: { agentId: string | null; userId: string; providerId: string }) {
@@ -166,8 +202,8 @@ export class AuthRequests {
     return `${this.#baseUrl()}/start/${r.startToken}`;
   }
 
-  #pendingAnswer(r: AuthRequest): AuthenticateResult {
-    return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null };
+  #pendingAnswer(r: AuthRequest, userId: string): AuthenticateResult {
+    return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null, userId, account: null };
   }
 
   /**
@@ -180,7 +216,8 @@ export class AuthRequests {
       authId: `lk-auth-${this.#ids.token(18)}`, startToken: this.#ids.token(32),
       dedupeKey: JSON.stringify(['reconnect', conn.id, now]), keyId: conn.keyId, providerId: conn.providerId,
       userId: conn.userId, agentId: conn.agentId, scopes: conn.scopes, consentScopes: conn.scopes, status: 'pending',
-      approved: true, needsConsent: true, autoApproved: false, forceNew: true, grantDuration: null, decidedVia: via,
+      approved: true, needsConsent: true, autoApproved: false, forceNew: true, tokenId: conn.id, makeDefault: false, lsUserId: null,
+      redirectUri: null, grantDuration: null, decidedVia: via,
       connectionId: null, detail: null, createdAt: now, expiresAt: now + PENDING_TTL_MS, decidedAt: null,
     };
     this.#store.requests.insert(request);
@@ -266,9 +303,12 @@ export class AuthRequests {
    */
   async approve(authId: string, duration: GrantDuration, via: DecisionChannel): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
     const r = this.#decidable(authId);
+    const account = this.accountOf(r);
+    const releasable = !r.needsConsent && account?.status === 'ok' && isSubset(r.scopes, account.scopes);
     if (!r.approved || r.grantDuration === null) {
       this.#grants.liftDenials(r);
-      this.#grants.create(r, r.scopes, duration, via);
+      // The "yes" names the account it releases; one a consent will produce is named then.
+      this.#grants.create(r, r.scopes, duration, via, releasable ? account.id : r.tokenId);
       r.approved = true;
       r.grantDuration = duration;
       r.decidedVia = via;
@@ -278,15 +318,19 @@ export class AuthRequests {
       this.#events.emit('request.decided', { authId, status: 'approved', via });
     }
     if (!r.needsConsent) {
-      const conn = this.#connections.find(r);
-      if (conn?.status === 'ok' && isSubset(r.scopes, conn.scopes)) {
-        this.complete(r, conn);
+      if (releasable) {
+        this.complete(r, account);
         return { request: r, consentRequired: false };
       }
       r.needsConsent = true;
       this.#store.requests.update(r);
     }
     return { request: r, consentRequired: true };
+  }
+
+  /** The account a request is about: the one it pinned, else its namespace's default. */
+  accountOf(r: AuthRequestRecord): ConnectionRecord | undefined {
+    return r.tokenId !== null ? this.#connections.byId(r.tokenId) : this.#connections.find(r);
   }
 
   /** The owner says no; with `remember`, identical requests are denied without asking for that long. */
@@ -302,6 +346,7 @@ export class AuthRequests {
   /** The provider flow produced a connection: release every waiter with its token. */
   complete(r: AuthRequestRecord, conn: Connection): void {
     r.connectionId = conn.id;
+    this.#grants.bindPending(r, conn.id);
     r.needsConsent = false;
     this.#finish(r, 'completed', null);
     this.#activity.record({ type: 'token.released', channel: 'wait', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId: r.authId });

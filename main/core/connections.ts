@@ -1,5 +1,6 @@
 /**
- * Connections: stored token sets keyed by (provider, key, user, agent). Owns sealing,
+ * Connections: stored token sets, several accounts per namespace (provider, key, user,
+ * agent), one of them the default (accounts.ts picks which one a request uses). Owns sealing,
  * the decrypted-token cache for the hot path, and refresh.
  *
  * Refresh rules (design.md §5, S20–S23): one in-flight refresh per connection; the stored
@@ -9,7 +10,7 @@
  */
 import type { ActivityLog } from './activity.ts';
 import { Unavailable } from './errors.ts';
-import type { Connection, TokenSet } from './model.ts';
+import type { Connection, ConnectionSource, TokenSet } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { type ScopeSet, parseGrantedScope } from './scopes.ts';
@@ -45,6 +46,19 @@ export function connectionAad(id: string, generation: number): string {
 
 interface Backoff { failures: number; until: number }
 
+export interface SaveOptions {
+  /** Write into this existing account; absent: a new account in the namespace. */
+  connectionId?: string | undefined;
+  refreshed?: boolean | undefined;
+  /** For a new account: who it is at the provider (identity.ts). An existing label is kept. */
+  label?: string | null | undefined;
+  /** For a new account: become the namespace's default (the first account always does). */
+  makeDefault?: boolean | undefined;
+  source?: ConnectionSource | undefined;
+  installationId?: number | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
+
 export class ConnectionService {
   readonly #store: Store;
   readonly #vault: Vault;
@@ -79,8 +93,9 @@ export class ConnectionService {
     this.#onNeedsReauth = deps.onNeedsReauth;
   }
 
+  /** The namespace's default account. */
   find(k: ConnectionKey): ConnectionRecord | undefined {
-    return this.#store.connections.find(k.providerId, k.keyId, k.userId, k.agentId);
+    return this.#store.connections.findDefault(k.providerId, k.keyId, k.userId, k.agentId);
   }
 
   byId(id: string): ConnectionRecord | undefined {
@@ -92,12 +107,15 @@ export class ConnectionService {
    * `grantedScopes` are what the provider said it granted; when it said nothing the
    * requested scopes are assumed granted (RFC 6749 §5.1: scope is optional if identical).
    */
-  save(k: ConnectionKey, set: TokenSet, grantedScopes: ScopeSet, opts: { refreshed?: boolean } = {}): ConnectionRecord {
+  save(k: ConnectionKey, set: TokenSet, grantedScopes: ScopeSet, opts: SaveOptions = {}): ConnectionRecord {
     const now = this.#clock.now();
     return this.#store.transaction(() => {
-      const existing = this.find(k);
+      const existing = opts.connectionId === undefined ? undefined : this.#store.connections.byId(opts.connectionId);
+      // Never resurrect an account deleted while its refresh or flow was in flight.
+      if (opts.connectionId !== undefined && !existing) throw new NeedsReauth(opts.connectionId);
       const id = existing?.id ?? this.#ids.uuid();
       const generation = (existing?.generation ?? 0) + 1;
+      const becomesDefault = !existing && ((opts.makeDefault ?? true) || !this.find(k));
       const record: ConnectionRecord = {
         id, providerId: k.providerId, keyId: k.keyId, userId: k.userId, agentId: k.agentId,
         scopes: grantedScopes,
@@ -108,8 +126,18 @@ export class ConnectionService {
         updatedAt: now,
         lastRefreshAt: opts.refreshed ? now : (existing?.lastRefreshAt ?? null),
         tokenCiphertext: this.#vault.seal(serializeTokenSet(set), connectionAad(id, generation)),
+        label: existing?.label ?? opts.label ?? null,
+        // Written without the flag first: the one-default index must never see two.
+        isDefault: existing?.isDefault ?? false,
+        source: existing?.source ?? opts.source ?? 'flow',
+        installationId: opts.installationId ?? existing?.installationId ?? null,
+        metadata: opts.metadata ?? existing?.metadata ?? null,
       };
       this.#store.connections.upsert(record);
+      if (becomesDefault) {
+        this.#store.connections.setDefault(id);
+        record.isDefault = true;
+      }
       this.#cache.set(id, { generation, set });
       this.#backoff.delete(id);
       return record;
@@ -181,7 +209,7 @@ export class ConnectionService {
       const next = tokenSetFromResponse(res, this.#clock.now(), current);
       const granted = parseGrantedScope(res.scope) ?? c.scopes;
       // Durable before anyone sees the new access token (S21).
-      const saved = this.save({ providerId: c.providerId, keyId: c.keyId, userId: c.userId, agentId: c.agentId }, next, granted, { refreshed: true });
+      const saved = this.save(c, next, granted, { connectionId: c.id, refreshed: true });
       this.#log.info('token.refreshed', { connectionId, providerId: c.providerId, generation: saved.generation });
       this.#activity.record({ type: 'token.refreshed', ...this.#who(c), detail: next.refreshToken !== current.refreshToken ? 'refresh token rotated' : null });
       return next;
@@ -249,7 +277,17 @@ export class ConnectionService {
         }
       }
       this.#activity.record({ type: 'connection.revoked', ...this.#who(c), scopes: c.scopes, channel, detail: upstream });
-      this.#store.connections.delete(c.id);
+      this.#store.transaction(() => {
+        this.#store.connections.delete(c.id);
+        // Bindings and grants named this account; nothing may move to another one.
+        for (const a of this.#store.agentConnections.listForConnection(c.id)) this.#store.agentConnections.delete(a.id);
+        this.#store.grants.revokeForConnection(c.id, this.#clock.now());
+        // The namespace keeps a default while it has accounts: the most recently used one.
+        if (c.isDefault) {
+          const next = this.#store.connections.listIn(c.providerId, c.keyId, c.userId, c.agentId).sort((x, y) => y.updatedAt - x.updatedAt)[0];
+          if (next) this.#store.connections.setDefault(next.id);
+        }
+      });
       this.#cache.delete(c.id);
       this.#backoff.delete(c.id);
     }

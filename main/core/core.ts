@@ -2,6 +2,7 @@
  * Wires the core services together from ports. Knows nothing of HTTP, SQLite or Electron:
  * compose.ts hands it real adapters, unit tests hand it fakes.
  */
+import { AccountService } from './accounts.ts';
 import { ActivityLog } from './activity.ts';
 import { AuthRequests } from './auth-requests.ts';
 import { Policy } from './policy.ts';
@@ -53,13 +54,17 @@ export function createCore(ports: CorePorts) {
     onNeedsReauth: (c, reason) => events.emit('connection.needs_reauth', { connectionId: c.id, providerId: c.providerId, userId: c.userId, agentId: c.agentId, reason }),
   });
   const grants = new GrantService({ store, clock, ids });
-  const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, activity, keyLabel });
+  const accounts = new AccountService({ store, clock, ids, connections, grants, providers, activity, keyLabel });
+  const requests = new AuthRequests({
+    store, clock, ids, logger, events, providers, connections, accounts, grants, baseUrl, policy, activity, keyLabel,
+    redirectUri: (providerId: string): string => flows.redirectUri(providerId),
+  });
   const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
   const sessions = new OwnerSessions({ clock, ids });
   const sweep = new RefreshSweep({ store, clock, connections, logger });
 
   return {
-    events, keys, providers, connections, grants, requests, flows, sessions, policy, activity, sweep,
+    events, keys, providers, connections, accounts, grants, requests, flows, sessions, policy, activity, sweep,
     keyLabel,
     keychainStatus: () => vault.status(),
 
@@ -76,6 +81,7 @@ export function createCore(ports: CorePorts) {
       const grantCount = store.grants.listAll(clock.now()).filter((g) => g.providerId === providerId).length;
       store.transaction(() => {
         store.grants.deleteForProvider(providerId);
+        store.agentConnections.deleteForProvider(providerId);
         store.flows.deleteForProvider(providerId);
         store.requests.deleteForProvider(providerId);
         providers.removeRecord(providerId);
@@ -125,7 +131,7 @@ export function createCore(ports: CorePorts) {
       return providers.create({
         providerId: input.providerId, name: input.name, clientId: input.clientId, clientSecret: secret,
         authUrl: meta.authorization_endpoint, tokenUrl: meta.token_endpoint, revocationUrl: meta.revocation_endpoint ?? null,
-        usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer,
+        usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer, userinfoUrl: meta.userinfo_endpoint ?? null,
         issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
       });
     },

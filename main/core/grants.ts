@@ -1,6 +1,7 @@
 /**
- * Approval grants: the owner's "yes" for (key, agent, user, provider, scope set), for a
- * while. A request whose scopes are a subset of a live grant needs no new question.
+ * Approval grants: the owner's "yes" for (key, agent, user, provider, scope set) and one
+ * account, for a while. A request whose scopes are a subset of a live grant for the account
+ * it would get needs no new question; a grant never moves to another account (issue 14).
  */
 import type { DecisionChannel, Grant, GrantDuration } from './model.ts';
 import type { Clock, Ids, Store } from './ports.ts';
@@ -44,12 +45,14 @@ export class GrantService {
    * What the owner has already said about this request, in one read: a remembered denial
    * covering it (answered `denied` without a prompt), else the live grant covering it,
    * preferring durable grants over single-use ones.
+   * @param connectionId the account the request would get (null: none yet). A denial covers
+   *   every account; a "yes" only its own, or — while it names none — a request with none.
    */
-  decisionFor(s: Subject, scopes: ScopeSet): { denial: Grant | undefined; grant: Grant | undefined } {
+  decisionFor(s: Subject, scopes: ScopeSet, connectionId: string | null): { denial: Grant | undefined; grant: Grant | undefined } {
     const live = this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => isSubset(scopes, g.scopes));
     const denial = live.find((g) => g.effect === 'deny');
     if (denial) return { denial, grant: undefined };
-    const allows = live.filter((g) => g.effect === 'allow');
+    const allows = live.filter((g) => g.effect === 'allow' && g.connectionId === connectionId);
     return { denial: undefined, grant: allows.find((g) => g.usesLeft === null) ?? allows[0] };
   }
 
@@ -59,7 +62,7 @@ export class GrantService {
 
   /** Remember "no" for a while; `once` remembers nothing. */
   createDenial(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant | null {
-    return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny');
+    return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny', null);
   }
 
   /** A fresh "yes" overrides earlier remembered denials for the same subject. */
@@ -71,16 +74,22 @@ export class GrantService {
     return this.#store.grants.byId(id);
   }
 
-  create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant {
-    return this.#insert(s, scopes, duration, via, 'allow');
+  /** @param connectionId the account approved; null while the approved flow has not produced one yet. */
+  create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, connectionId: string | null): Grant {
+    return this.#insert(s, scopes, duration, via, 'allow', connectionId);
   }
 
-  #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect']): Grant {
+  /** The approved flow produced this account: the subject's grants waiting for one now name it. */
+  bindPending(s: Subject, connectionId: string): void {
+    this.#store.grants.bindPending(s, connectionId);
+  }
+
+  #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect'], connectionId: string | null): Grant {
     const now = this.#clock.now();
     const spec = GRANT_DURATIONS[duration];
     const grant: Grant = {
       id: this.#ids.uuid(), keyId: s.keyId, agentId: s.agentId, userId: s.userId, providerId: s.providerId,
-      scopes, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' && effect === 'allow' ? 1 : null,
+      scopes, connectionId, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' && effect === 'allow' ? 1 : null,
       decidedVia: via, createdAt: now, revokedAt: null, effect,
     };
     this.#store.grants.insert(grant);

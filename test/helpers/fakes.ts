@@ -51,6 +51,12 @@ export class FakeOAuth implements OAuthClient {
   async pkce() { return { verifier: 'v'.repeat(43), challenge: 'c'.repeat(43) }; }
   async fetchProtectedResourceMetadata(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider serves no MCP metadata'); }
   async registerClient(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider offers no registration'); }
+  /** What fetchIdentity answers (null: the fake provider has no identity endpoint). */
+  identity: unknown = null;
+  async fetchIdentity(): Promise<unknown> {
+    if (this.identity === null) throw new UpstreamError('protocol', 'the fake provider has no identity endpoint');
+    return this.identity;
+  }
   async exchangeCode(_cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams }): Promise<TokenResponse> {
     this.calls.code++;
     return this.script('code', { code: input.callbackParams.get('code') ?? '' });

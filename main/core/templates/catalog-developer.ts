@@ -25,6 +25,7 @@ export const DEVELOPER_TEMPLATES: readonly ProviderTemplate[] = [
     ],
     refresh: { issued: 'app-setting', rotates: true },
     quirks: {
+      identity: { url: 'https://api.github.com/user', fields: [['login']] },
       // Without this header GitHub answers application/x-www-form-urlencoded.
       tokenHeaders: { Accept: 'application/json' },
       grantedScopeFormat: 'comma',

@@ -25,7 +25,9 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
       { scope: 'https://www.googleapis.com/auth/drive.file', description: 'Files in Drive that you open or create with this app' },
     ],
     refresh: { issued: 'offline', rotates: false },
-    quirks: {},
+    quirks: {
+      identity: { url: 'https://openidconnect.googleapis.com/v1/userinfo', fields: [['email']] },
+    },
     docsUrl: 'https://console.cloud.google.com/apis/credentials',
     notes: 'Create a "Desktop app" client. Apps in testing mode lose their refresh tokens after 7 days; Google keeps at most 100 refresh tokens per account and client.',
   },
@@ -79,6 +81,8 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
     ],
     refresh: { issued: 'app-setting', rotates: true },
     quirks: {
+      // The token response's authed_user (promoted to the top by tokenResponsePath) names the user.
+      identity: { fields: [['id']] },
       scopeSeparator: ',',
       // Latchkey brokers user tokens: user scopes go in user_scope, and the user token
       // comes back nested under authed_user (the top level holds the bot token, if any).

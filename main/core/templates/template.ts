@@ -37,6 +37,12 @@ export interface ProviderQuirks {
   refreshMarginMs?: number;
   /** The provider sends no `expires_in`; assume this lifetime (Salesforce) — null means never expires. */
   assumedLifetimeSeconds?: number | null;
+  /**
+   * Where the signed-in account's label comes from (issue 14): a JSON document fetched with
+   * the new access token (`url`), else the token response itself. Each field is a path; the
+   * first one holding a non-empty string wins.
+   */
+  identity?: { url?: string; fields: string[][] };
 }
 
 export interface TemplateVariable {
