@@ -19,6 +19,8 @@ import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
+import { sdkHandlers } from './http/sdk-handlers.ts';
+import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
 
@@ -103,9 +105,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     `export LANGSMITH_API_KEY=${core.keys.readOwnerKey() ?? owner.key ?? '<owner key: run npx latchkey env>'}`,
   ].join('\n');
 
-  const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now() });
+  // One Agent Auth pipeline for both mounts: Express's routes and the node:http fast path.
+  const sdk = sdkPipeline(core, sdkHandlers(core), { port: () => port, logger });
+  const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now(), sdk });
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
-  const fastPath = sdkFastPath(core, { port: () => port, logger });
+  const fastPath = sdkFastPath(sdk);
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, requireHostHeader: false }, (req, res) => {
     if (!fastPath(req, res)) app(req, res);
   });

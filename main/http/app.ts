@@ -10,7 +10,9 @@ import type { Logger } from '../core/ports.ts';
 import { errorHandler } from './error-handler.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { flowRoutes } from './flow-routes.ts';
-import { MAX_BODY_BYTES, allowedOrigins, hostGuard, noCors, notFromBrowser, requireJson, safeJsonReviver } from './guards.ts';
+import { allowedOrigins, collapseLeadingSlashes, hostGuard, noCors } from './guards.ts';
+import { API_PREFIXES } from '../contract/agent-auth.ts';
+import type { RunSdkRoute } from './sdk-pipeline.ts';
 import { LOGO_SVG, PAGE_CSS } from './html.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
@@ -22,6 +24,8 @@ export interface AppOptions {
   logger: Logger;
   envBlock: () => string;
   now: () => number;
+  /** The Agent Auth pipeline (sdk-pipeline.ts), shared with the fast path. */
+  sdk: RunSdkRoute;
 }
 
 export function createApp(core: Core, options: AppOptions): Express {
@@ -40,6 +44,10 @@ export function createApp(core: Core, options: AppOptions): Express {
     return origins;
   };
 
+  app.use((req, _res, next) => {
+    collapseLeadingSlashes(req);
+    next();
+  });
   app.use(hostGuard(options.port));
   app.use((req, res, next) => {
     res.set(SECURITY_HEADERS);
@@ -61,10 +69,8 @@ export function createApp(core: Core, options: AppOptions): Express {
   // cross-site navigations without an API key.
   app.use(flowRoutes(core, currentOrigins));
 
-  const json = express.json({ limit: MAX_BODY_BYTES, strict: true, reviver: safeJsonReviver });
-  for (const prefix of ['/v2/auth', '/api-host/v2/auth']) {
-    app.use(prefix, notFromBrowser, requireJson, json, sdkRoutes(core));
-  }
+  const sdk = sdkRoutes(options.sdk);
+  for (const prefix of API_PREFIXES) app.use(prefix, sdk);
 
   app.use(ownerRoutes(core, {
     baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now,

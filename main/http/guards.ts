@@ -3,7 +3,7 @@
  * also sit in front of the authenticate hot path.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Forbidden, LatchkeyError } from '../core/errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -55,23 +55,21 @@ export function hostGuard(port: () => number) {
   };
 }
 
+/**
+ * `//v2/auth/...` is what an old client with an `api_url` ending in `/` sends: repeated
+ * leading slashes are one slash before any routing (both the fast path and Express). Returns
+ * the (possibly rewritten) `req.url`.
+ */
+export function collapseLeadingSlashes(req: IncomingMessage): string {
+  const url = req.url ?? '';
+  if (url.charCodeAt(0) === 47 && url.charCodeAt(1) === 47) req.url = url.replace(/^\/{2,}/, '/');
+  return req.url ?? '';
+}
+
 /** S03: never grant CORS; preflights get a plain refusal. */
 export function noCors(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'OPTIONS') {
     res.status(403).json({ detail: 'Cross-origin requests are not allowed.' });
-    return;
-  }
-  next();
-}
-
-/**
- * S02: the SDK is not a browser. A request carrying `Origin`, or a `Sec-Fetch-Site` other
- * than `none`, comes from a web page and is refused. Node's fetch sends only
- * `sec-fetch-mode: cors`, and httpx sends neither, so real clients pass.
- */
-export function notFromBrowser(req: Request, _res: Response, next: NextFunction): void {
-  if (isFromBrowser(req.headers)) {
-    next(new Forbidden('Browser requests to the Agent Auth API are refused. Call it from your agent process (SDK or HTTP client).', 'browser_request'));
     return;
   }
   next();

@@ -1,24 +1,71 @@
 /**
- * The two SDK calls agents make all the time — authenticate and wait — as functions of
- * (key, input), so the Express routes and the fast path (fast-path.ts) run the same code.
+ * What each Agent Auth route does once the pipeline (sdk-pipeline.ts) has checked the
+ * request: one core call and the mapping to the route's declared wire answer. The type
+ * `SdkHandlers` makes every route of the contract have exactly one handler here, returning
+ * exactly its declared answer.
  */
 import type { Core } from '../core/core.ts';
-import type { ApiKey } from '../core/model.ts';
-import { authenticateBody, parse, waitQuery } from './schemas.ts';
-import { authenticateToWire, waitToWire } from './wire.ts';
+import type { Provider } from '../core/model.ts';
+import { providerInputFromWire, providerPatchFromWire } from '../contract/provider-fields.ts';
+import type { SdkHandlers } from './sdk-pipeline.ts';
+import { authenticateToWire, providerToWire, waitToWire } from './wire.ts';
 
-export async function authenticateCall(core: Core, key: ApiKey, rawBody: unknown) {
-  const body = parse(authenticateBody, rawBody, 'body');
-  const result = await core.requests.authenticate(key, {
-    provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
-    forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
-  });
-  return authenticateToWire(result);
-}
+/** The SDK's default long-poll, when `timeout` is absent. */
+const DEFAULT_WAIT_SECONDS = 300;
 
-/** `query` as Express's simple parser gives it (node:querystring). */
-export async function waitCall(core: Core, key: ApiKey, authId: string, query: unknown, signal: AbortSignal) {
-  const q = parse(waitQuery, query, 'query');
-  const seconds = q.timeout === undefined ? 300 : Number(q.timeout);
-  return waitToWire(await core.requests.wait(key, authId, seconds, signal));
+export function sdkHandlers(core: Core): SdkHandlers {
+  const wire = (p: Provider) => providerToWire(p, core.flows.redirectUri(p.providerId));
+  const param = (params: Readonly<Record<string, string | undefined>>, name: string): string => params[name] ?? '';
+
+  return {
+    async authenticate({ key, body }) {
+      const result = await core.requests.authenticate(key, {
+        provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
+        forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
+      });
+      return authenticateToWire(result);
+    },
+
+    async wait({ key, query, params, signal }) {
+      const seconds = query.timeout === undefined ? DEFAULT_WAIT_SECONDS : Number(query.timeout);
+      return waitToWire(await core.requests.wait(key, param(params, 'authId'), seconds, signal));
+    },
+
+    listProviders: () => core.providers.list().map(wire),
+
+    /**
+     * MCP servers: RFC 9728 → RFC 8414 → RFC 7591 (core/mcp). `client_id`/`client_secret` are a
+     * Latchkey addition for authorization servers without dynamic registration.
+     */
+    async mcpDiscover({ body }) {
+      return wire(await core.discoverMcpProvider({
+        providerId: body.provider_id, name: body.name, mcpServerUrl: body.mcp_server_url, clientId: body.client_id, clientSecret: body.client_secret,
+      }));
+    },
+
+    createProvider: ({ body }) => wire(core.providers.create(providerInputFromWire(body))),
+
+    getProvider: ({ params }) => wire(core.providers.get(param(params, 'providerId'))),
+
+    updateProvider: ({ body, params }) => wire(core.providers.update(param(params, 'providerId'), providerPatchFromWire(body))),
+
+    async deleteProvider({ params }) {
+      await core.deleteProvider(param(params, 'providerId'));
+      return { message: 'Provider deleted' };
+    },
+
+    tokenExists: ({ key, query }) => ({ has_token: core.hasToken(key.id, query.provider_id) }),
+
+    async revokeTokens({ key, query }) {
+      await core.revokeTokens(key.id, query.provider_id);
+      return { message: 'Tokens revoked', provider_id: query.provider_id };
+    },
+
+    /** Headless forwarding of a redirect (no browser cookie): the owner's key stands in for it. */
+    async callback({ body, params }) {
+      const providerId = param(params, 'providerId');
+      const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: body.code, state: body.state }), 'headless');
+      return { status: outcome.status, provider_id: providerId, ...(outcome.detail ? { detail: outcome.detail } : {}) };
+    },
+  };
 }

@@ -1,4 +1,5 @@
-/** Domain records → the exact JSON shapes of agent-auth-api.md §3–§4. */
+/** Domain records → the exact JSON shapes of agent-auth-api.md §3–§4, as the contract declares them. */
+import type { Wire } from '../contract/agent-auth.ts';
 import type { AuthenticateResult, WaitResult } from '../core/auth-requests.ts';
 import type { Provider } from '../core/model.ts';
 
@@ -7,7 +8,7 @@ export const LOCAL_ORGANIZATION_ID = '4c617463-686b-4579-8000-000000000001';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function providerToWire(p: Provider, redirectUri: string) {
+export function providerToWire(p: Provider, redirectUri: string): Wire.ProviderResponse {
   return {
     id: p.id,
     organization_id: LOCAL_ORGANIZATION_ID,
@@ -35,15 +36,17 @@ export function providerToWire(p: Provider, redirectUri: string) {
 }
 
 /** All four keys always present (the old client reads them with `[...]`). */
-export function authenticateToWire(r: AuthenticateResult) {
-  const body: { status: string; url: string | null; auth_id: string | null; token: string | null; expires_at?: string } = {
-    status: r.status, url: r.url, auth_id: r.authId, token: r.token,
-  };
-  if (r.status === 'completed' && r.expiresAt !== null) body.expires_at = iso(r.expiresAt);
-  return body;
+export function authenticateToWire(r: AuthenticateResult): Wire.AuthenticateResponse {
+  if (r.status === 'completed' && r.token !== null) {
+    return r.expiresAt === null
+      ? { status: 'completed', url: null, auth_id: null, token: r.token }
+      : { status: 'completed', url: null, auth_id: null, token: r.token, expires_at: iso(r.expiresAt) };
+  }
+  if (r.url !== null && r.authId !== null) return { status: 'pending', url: r.url, auth_id: r.authId, token: null };
+  return { status: 'pending', url: null, auth_id: null, token: null };
 }
 
-export function waitToWire(r: WaitResult) {
+export function waitToWire(r: WaitResult): Wire.WaitResponse {
   if (r.status === 'completed') {
     return r.expiresAt === null ? { status: r.status, token: r.token } : { status: r.status, token: r.token, expires_at: iso(r.expiresAt) };
   }

@@ -89,6 +89,8 @@ export function matchRoute(method: string, target: string): RouteMatch {
   let path = target;
   // Absolute-form targets (`GET http://host/path`) are routed by their path.
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) path = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+  // The broker collapses repeated leading slashes of an origin-form target (`//v2/auth/…`, issue 12 §6).
+  else path = path.replace(/^\/{2,}/, '/');
   path = path.split(/[?#]/)[0] ?? '';
   for (const r of RULES) if ((r.method === '*' || r.method === m) && r.re.test(path)) return r.route;
   return UNKNOWN;

@@ -1,7 +1,12 @@
 /**
- * The SDK fast path (main/http/fast-path.ts) must answer exactly like the Express routes it
- * shortcuts. The same requests go both ways: with Content-Length (fast path) and chunked
- * (left to Express), and the answers must match byte for byte apart from framing headers.
+ * The SDK fast path (main/http/fast-path.ts) must answer exactly like the Express mount: both
+ * run the one pipeline of main/contract/pipeline.ts, and this test holds them to it. Every
+ * request goes three ways — the exact path with Content-Length (the fast path), the same
+ * request with a trailing slash (a path the fast path does not take, so Express's router
+ * answers it) and the trailing-slash request chunked — and the status, headers (apart from
+ * framing) and body must match. The cases cover every status the two hot routes can answer
+ * (200, 401, 403, 404, 413, 415, 422, 429), bad and missing keys combined with bad bodies,
+ * malformed and oversized bodies and wrong content types.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,8 +17,24 @@ function chunked(body: string): string {
   return body.length === 0 ? '0\r\n\r\n' : `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 }
 
+/** Headers minus framing; Retry-After counts seconds, so only its presence is compared. */
 const comparable = (headers: string): string[] => headers.split('\r\n').slice(1)
-  .filter((h) => !/^(date|connection|keep-alive|content-length|transfer-encoding):/i.test(h)).sort();
+  .filter((h) => !/^(date|connection|keep-alive|content-length|transfer-encoding):/i.test(h))
+  .map((h) => h.replace(/^(retry-after):.*$/i, '$1: <n>')).sort();
+
+const unchunk = (s: string): string => s.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '');
+
+interface Case {
+  name: string;
+  /** Header lines after the request line and Host, without framing headers. */
+  headers: string[];
+  body?: string;
+  status: number;
+}
+
+let keySeq = 0;
+/** A fresh unknown key per request: each spends its own failed-key budget (S09), never another case's. */
+const unknownKey = (): string => `lk_unknown-parity-key-${String(keySeq++).padStart(6, '0')}`;
 
 describe('fast path parity with the Express routes', () => {
   let b: TestBroker;
@@ -23,39 +44,110 @@ describe('fast path parity with the Express routes', () => {
   });
   after(() => b.cleanup());
 
-  const bodies = [
-    '{"provider":"test-idp","scopes":["a"],"user_id":"p"}',
-    '{"provider":"test-idp","scopes":"a"}',
-    '{"provider":"nope","scopes":[]}',
-    '{"provider":"test-idp",',
-    '[1,2]',
-    '"just a string"',
-    '',
-    '{"__proto__":{"x":1},"provider":"test-idp","scopes":["b"],"check_only":true}',
+  /** Sends one case three ways; `headers` may hold a `{key}` placeholder filled per request. */
+  async function threeWays(method: string, path: string, c: Case, fill: () => string) {
+    const [p, query] = path.split('?');
+    const slashed = `${p}/${query === undefined ? '' : `?${query}`}`;
+    const head = (target: string): string => [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${b.port}`, ...c.headers.map((h) => h.replace('{key}', fill()))].join('\n');
+    const body = c.body;
+    const withLength = (target: string) => rawRequest(b.port, body === undefined ? head(target) : `${head(target)}\nContent-Length: ${Buffer.byteLength(body)}`, body ?? '');
+    const fast = await withLength(path);
+    const slow = await withLength(slashed);
+    const slowChunked = body === undefined ? slow : await rawRequest(b.port, `${head(slashed)}\nTransfer-Encoding: chunked`, chunked(body));
+    return { fast, slow, slowChunked };
+  }
+
+  function same(label: string, r: Awaited<ReturnType<typeof threeWays>>, expected: number): void {
+    for (const [way, other] of [['Express', r.slow], ['Express, chunked', r.slowChunked]] as const) {
+      assert.equal(r.fast.status, other.status, `${label}: status, fast path vs ${way}: ${r.fast.body} / ${other.body}`);
+      assert.deepEqual(comparable(r.fast.headers), comparable(other.headers), `${label}: headers vs ${way}`);
+      assert.equal(unchunk(r.fast.body), unchunk(other.body), `${label}: body vs ${way}`);
+    }
+    assert.equal(r.fast.status, expected, `${label}: ${r.fast.body}`);
+  }
+
+  const json = 'Content-Type: application/json';
+  const good = 'x-api-key: {key}';
+  const authenticateCases: Case[] = [
+    { name: 'a pending request', headers: [good, json], body: '{"provider":"test-idp","scopes":["a"],"user_id":"p"}', status: 200 },
+    { name: 'scopes of the wrong type', headers: [good, json], body: '{"provider":"test-idp","scopes":"a"}', status: 422 },
+    { name: 'an unknown provider', headers: [good, json], body: '{"provider":"nope","scopes":[]}', status: 404 },
+    { name: 'truncated JSON', headers: [good, json], body: '{"provider":"test-idp",', status: 422 },
+    { name: 'a JSON array', headers: [good, json], body: '[1,2]', status: 422 },
+    { name: 'a JSON string', headers: [good, json], body: '"just a string"', status: 422 },
+    { name: 'an empty body', headers: [good, json], body: '', status: 422 },
+    { name: 'a __proto__ key', headers: [good, json], body: '{"__proto__":{"x":1},"provider":"test-idp","scopes":["b"],"check_only":true}', status: 200 },
+    { name: 'a control character in a scope', headers: [good, json], body: '{"provider":"test-idp","scopes":["read\\u001b[2J"]}', status: 422 },
+    { name: 'Bearer instead of x-api-key', headers: ['Authorization: Bearer {key}', json], body: '{"provider":"test-idp","scopes":["c"]}', status: 200 },
+    { name: 'text/plain', headers: [good, 'Content-Type: text/plain'], body: '{"provider":"test-idp","scopes":["a"]}', status: 415 },
+    { name: 'no content type', headers: [good], body: '{"provider":"test-idp","scopes":["a"]}', status: 415 },
+    { name: 'a look-alike JSON type', headers: [good, 'Content-Type: application/jsonx'], body: '{}', status: 415 },
+    { name: 'a latin1 charset', headers: [good, 'Content-Type: application/json; charset=latin1'], body: '{}', status: 415 },
+    { name: 'a gzip body', headers: [good, json, 'Content-Encoding: gzip'], body: '{}', status: 415 },
+    { name: 'an explicit utf-8 charset', headers: [good, 'Content-Type: application/json; charset=utf-8'], body: '{"provider":"test-idp","scopes":["d"]}', status: 200 },
+    { name: 'an oversized body', headers: [good, json], body: `{"provider":"test-idp","scopes":["${'x'.repeat(70_000)}"]}`, status: 413 },
+    { name: 'a browser request', headers: [good, json, 'Origin: http://evil.example'], body: '{}', status: 403 },
+    { name: 'a cross-site fetch', headers: [good, json, 'Sec-Fetch-Site: cross-site'], body: '{}', status: 403 },
+    // A key that fails is refused before the body is looked at, whatever the body is: the
+    // failed-key budget (S09) and the pairing request never depend on the body's shape.
+    { name: 'an unknown key and a valid body', headers: ['x-api-key: {unknown}', json], body: '{"provider":"test-idp","scopes":["a"]}', status: 401 },
+    { name: 'an unknown key and truncated JSON', headers: ['x-api-key: {unknown}', json], body: '{"provider":"test-idp",', status: 401 },
+    { name: 'an unknown key and an invalid body', headers: ['x-api-key: {unknown}', json], body: '{"scopes":7}', status: 401 },
+    { name: 'an unknown key and text/plain', headers: ['x-api-key: {unknown}', 'Content-Type: text/plain'], body: 'hello', status: 401 },
+    { name: 'an unknown key and an oversized body', headers: ['x-api-key: {unknown}', json], body: `{"x":"${'y'.repeat(70_000)}"}`, status: 401 },
+    { name: 'no key and truncated JSON', headers: [json], body: '{"provider":', status: 401 },
+    { name: 'no key and no content type', headers: [], body: 'x', status: 401 },
+    { name: 'an empty x-api-key', headers: ['x-api-key: ', json], body: '{}', status: 401 },
   ];
 
-  for (const body of bodies) {
-    test(`authenticate ${JSON.stringify(body).slice(0, 50)}`, async () => {
-      const head = `POST /v2/auth/authenticate HTTP/1.1\nHost: 127.0.0.1:${b.port}\nx-api-key: ${b.key}\nContent-Type: application/json`;
-      const fast = await rawRequest(b.port, `${head}\nContent-Length: ${Buffer.byteLength(body)}`, body);
-      const slow = await rawRequest(b.port, `${head}\nTransfer-Encoding: chunked`, chunked(body));
-      assert.equal(fast.status, slow.status);
-      assert.deepEqual(comparable(fast.headers), comparable(slow.headers));
-      const strip = (s: string) => s.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '');
-      assert.equal(fast.body, strip(slow.body));
+  for (const c of authenticateCases) {
+    test(`authenticate: ${c.name} → ${c.status}`, async () => {
+      const r = await threeWays('POST', '/v2/auth/authenticate', { ...c, headers: c.headers.map((h) => h.replace('{unknown}', '{key}')) },
+        () => (c.headers.some((h) => h.includes('{unknown}')) ? unknownKey() : b.key));
+      same(c.name, r, c.status);
     });
   }
 
-  test('wait and unknown keys answer the same both ways', async () => {
-    const auth = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['w'] } });
-    for (const [path, key] of [[`/v2/auth/wait/${auth.body.auth_id}?timeout=0`, b.key], ['/v2/auth/wait/nope?timeout=x', b.key], ['/api-host/v2/auth/wait/nope', 'lk_unknown-key-0000000000000000']] as const) {
-      const fast = await rawRequest(b.port, `GET ${path} HTTP/1.1\nHost: 127.0.0.1:${b.port}\nx-api-key: ${key}`);
-      // A trailing slash is not this path's pattern: Express (non-strict routing) answers it.
-      const [p, query] = path.split('?');
-      const slow = await rawRequest(b.port, `GET ${p}/${query ? `?${query}` : ''} HTTP/1.1\nHost: 127.0.0.1:${b.port}\nx-api-key: ${key}`);
-      assert.equal(fast.status, slow.status, path);
-      assert.deepEqual(comparable(fast.headers), comparable(slow.headers), path);
-      assert.equal(fast.body, slow.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, ''), path);
+  test('authenticate under /api-host and with a doubled leading slash answers the same', async () => {
+    for (const path of ['/api-host/v2/auth/authenticate', '//v2/auth/authenticate', '///api-host/v2/auth/authenticate']) {
+      const r = await threeWays('POST', path, { name: path, headers: [good, json], body: '{"provider":"test-idp","scopes":["e"]}', status: 200 }, () => b.key);
+      same(path, r, 200);
+    }
+  });
+
+  test('a key out of failed-key budget gets the same 429 both ways (S09)', async () => {
+    const spent = unknownKey();
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++) last = (await b.api('/v2/auth/providers', { key: spent })).status;
+    assert.equal(last, 429);
+    const r = await threeWays('POST', '/v2/auth/authenticate', { name: '429', headers: [good, json], body: '{"provider":"test-idp",', status: 429 }, () => spent);
+    same('429 authenticate', r, 429);
+    assert.match(r.fast.headers, /retry-after: \d+/i);
+    const w = await threeWays('GET', '/v2/auth/wait/x?timeout=0', { name: '429', headers: [good], status: 429 }, () => spent);
+    same('429 wait', w, 429);
+  });
+
+  test('wait: timeout, completed-less ids, bad timeouts, keys, browsers → identical answers', async () => {
+    const pending = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['w'] } });
+    const denied = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['deny-me'] } });
+    const control = { 'x-latchkey-control': b.core.sessions.controlSecret };
+    const deny = await b.api(`/ui/api/requests/${denied.body.auth_id}/deny`, { body: {}, key: null, headers: control });
+    assert.equal(deny.status, 200, deny.text);
+    const cases: Array<[string, string, string[], number]> = [
+      ['timeout', `/v2/auth/wait/${pending.body.auth_id}?timeout=0`, [good], 200],
+      ['denied with detail', `/v2/auth/wait/${denied.body.auth_id}?timeout=0`, [good], 200],
+      ['unknown id', '/v2/auth/wait/nope?timeout=0', [good], 200],
+      ['a non-numeric timeout', '/v2/auth/wait/nope?timeout=x', [good], 422],
+      ['an over-long id', `/v2/auth/wait/${'a'.repeat(300)}?timeout=0`, [good], 200],
+      ['an unknown key', '/api-host/v2/auth/wait/nope', ['x-api-key: {unknown}'], 401],
+      ['no key', '/v2/auth/wait/nope?timeout=x', [], 401],
+      ['a browser', '/v2/auth/wait/nope?timeout=0', [good, 'Origin: http://evil.example'], 403],
+      ['a doubled slash', `//v2/auth/wait/${pending.body.auth_id}?timeout=0`, [good], 200],
+    ];
+    for (const [name, path, headers, status] of cases) {
+      const r = await threeWays('GET', path, { name, headers: headers.map((h) => h.replace('{unknown}', '{key}')), status },
+        () => (headers.some((h) => h.includes('{unknown}')) ? unknownKey() : b.key));
+      same(`wait: ${name}`, r, status);
     }
   });
 });
