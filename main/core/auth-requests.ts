@@ -328,6 +328,34 @@ export class AuthRequests {
     return { request: r, consentRequired: true };
   }
 
+  /** The accounts the owner may pick for a request: its namespace's, and the one it pinned. */
+  accountChoices(r: AuthRequestRecord): ConnectionRecord[] {
+    const own = this.#store.connections.listIn(r.providerId, r.keyId, r.userId, r.agentId);
+    const pinned = r.tokenId !== null && !own.some((c) => c.id === r.tokenId) ? this.#connections.byId(r.tokenId) : undefined;
+    return pinned ? [pinned, ...own] : own;
+  }
+
+  /**
+   * Before approving, the owner picks the account (the /start page's "use an existing
+   * account" / "reconnect"), or null for a new sign-in. What consent is needed follows.
+   */
+  chooseAccount(authId: string, connectionId: string | null): void {
+    const r = this.#decidable(authId);
+    if (connectionId === null) {
+      r.tokenId = null;
+      r.forceNew = true;
+      r.needsConsent = true;
+    } else {
+      const account = this.accountChoices(r).find((c) => c.id === connectionId);
+      if (!account) throw new BadRequest('That account is not one this request can use. Reload the page and choose again.', 'unknown_account');
+      if (account.id === r.tokenId || (r.tokenId === null && account.isDefault && !r.forceNew)) return;
+      r.tokenId = account.id;
+      r.needsConsent = !(account.status === 'ok' && isSubset(r.scopes, account.scopes));
+      r.consentScopes = unionScopes(account.status === 'ok' ? account.scopes : [], r.scopes);
+    }
+    this.#store.requests.update(r);
+  }
+
   /** The account a request is about: the one it pinned, else its namespace's default. */
   accountOf(r: AuthRequestRecord): ConnectionRecord | undefined {
     return r.tokenId !== null ? this.#connections.byId(r.tokenId) : this.#connections.find(r);

@@ -3,11 +3,23 @@ import { GRANT_DURATIONS } from '../core/grants.ts';
 import type { AuthRequest, Provider } from '../core/model.ts';
 import { html, page } from './html.ts';
 
+/** An account of the request's namespace the owner may hand out instead of signing in again. */
+export interface AccountChoice {
+  id: string;
+  label: string | null;
+  isDefault: boolean;
+  needsReauth: boolean;
+}
+
 export interface RequestView {
   request: AuthRequest;
   provider: Provider;
   keyLabel: string;
+  /** The key's other accounts at this provider for the same user and agent (issue 14). */
+  accounts: AccountChoice[];
 }
+
+const accountName = (a: AccountChoice): string => a.label ?? `account ${a.id.slice(0, 8)}`;
 
 function facts(v: RequestView) {
   const r = v.request;
@@ -16,6 +28,7 @@ function facts(v: RequestView) {
     <dt>API key</dt><dd>${v.keyLabel}</dd>
     <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">none given</span>`}</dd>
     <dt>User</dt><dd>${r.userId}</dd>
+    ${r.lsUserId ? html`<dt>LangSmith user</dt><dd>${r.lsUserId} <span class="muted">(as the agent says; not checked)</span></dd>` : ''}
     <dt>Scopes</dt><dd>${r.scopes.length ? r.scopes.map((s) => html`<span class="scope">${s}</span>`) : html`<span class="muted">none</span>`}</dd>
     <dt>Consent</dt><dd>${r.needsConsent ? `a new ${v.provider.name} sign-in is needed` : 'already connected — only your approval is needed'}</dd>
   </dl>`;
@@ -30,9 +43,22 @@ export function decisionPage(v: RequestView, csrf: string, action: string): stri
       <input type="hidden" name="_csrf" value="${csrf}">
       <label for="duration">Allow for</label>
       <select id="duration" name="duration">${options}</select>
+      ${accountPicker(v)}
       <button class="primary" type="submit" name="decision" value="approve">Approve${v.request.needsConsent ? ` and sign in to ${v.provider.name}` : ''}</button>
       <button type="submit" name="decision" value="deny">Deny</button>
     </form>`);
+}
+
+/**
+ * "Use an existing account" / "reconnect" instead of upstream's connection_required and
+ * token_expired statuses (upstream §5 #10): the owner picks which account the agent gets.
+ */
+function accountPicker(v: RequestView) {
+  if (v.accounts.length === 0) return '';
+  const chosen = v.request.tokenId;
+  const options = v.accounts.map((a) => html`<option value="${a.id}"${a.id === chosen || (chosen === null && a.isDefault) ? html` selected` : ''}>${a.needsReauth ? `Reconnect ${accountName(a)} (needs sign-in)` : `Use ${accountName(a)}${a.isDefault ? ' (default)' : ''}`}</option>`);
+  return html`<label for="account">Account</label>
+      <select id="account" name="account">${options}<option value="new">Sign in to ${v.provider.name} (another account)</option></select>`;
 }
 
 export function needsOwnerPage(v: RequestView): string {

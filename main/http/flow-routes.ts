@@ -31,7 +31,10 @@ function sendPage(res: Response, status: number, body: string): void {
 
 export function flowRoutes(core: Core, origins: () => Set<string>): Router {
   const r = Router();
-  const view = (request: AuthRequestRecord): RequestView => ({ request, provider: core.providers.get(request.providerId), keyLabel: core.keyLabel(request.keyId) });
+  const view = (request: AuthRequestRecord): RequestView => ({
+    request, provider: core.providers.get(request.providerId), keyLabel: core.keyLabel(request.keyId),
+    accounts: core.requests.accountChoices(request).map((c) => ({ id: c.id, label: c.label, isDefault: c.isDefault, needsReauth: c.status === 'needs_reauth' })),
+  });
 
   const toProvider = async (req: Request, res: Response, request: AuthRequestRecord): Promise<void> => {
     const url = await core.flows.begin(request, bindBrowser(core, req, res));
@@ -70,6 +73,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {
       return sendPage(res, 400, failedPage('Unknown choice', 'Choose Approve with a duration, or Deny.'));
     }
+    if (typeof body.account === 'string') core.requests.chooseAccount(request.authId, body.account === 'new' ? null : body.account);
     const approved = await core.requests.approve(request.authId, body.duration, 'browser');
     if (approved.consentRequired) return toProvider(req, res, approved.request);
     return res.redirect(303, `/start/${req.params.t}`);
@@ -83,13 +87,13 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     return toProvider(req, res, request);
   });
 
-  const callback = async (req: Request, res: Response): Promise<void> => {
+  const callback = async (req: Request, res: Response, extra: { installationId?: number | undefined } = {}): Promise<void> => {
     const providerId = String(req.params.providerId ?? '');
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') params.set(k, v);
     const binding = parseCookies(req.headers.cookie).get(BINDING_COOKIE);
     try {
-      const outcome = await core.flows.callback(providerId, params, { hash: binding ? sha256(binding) : null });
+      const outcome = await core.flows.callback(providerId, params, { hash: binding ? sha256(binding) : null }, extra);
       if (outcome.status === 'completed') return sendPage(res, 200, connectedPage(outcome.providerName));
       return sendPage(res, 200, failedPage('Sign-in failed', outcome.detail ?? 'The provider did not grant access.'));
     } catch (err) {
@@ -98,14 +102,37 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     }
   };
 
-  r.get('/host-oauth-callback/:providerId', callback);
+  r.get('/host-oauth-callback/:providerId', (req, res) => callback(req, res));
   for (const base of ['/v2/auth', '/api-host/v2/auth']) {
-    r.get(`${base}/callback/:providerId`, callback);
-    // GitHub App "setup URL": with code+state it is a normal callback; without, an install notice.
-    r.get(`${base}/setup/:providerId`, async (req, res) => {
-      if (typeof req.query.code === 'string' && typeof req.query.state === 'string') return callback(req, res);
-      return sendPage(res, 200, page('Installed', html`<h1>App installation noted</h1><p>You can close this tab and return to your agent.</p>`));
-    });
+    r.get(`${base}/callback/:providerId`, (req, res) => callback(req, res));
+    r.get(`${base}/setup/:providerId`, (req, res) => setup(req, res));
   }
+
+  /**
+   * GitHub App "Setup URL" (upstream §5 #31): `installation_id` must be an integer (422
+   * otherwise); an `update` (repository access changed on GitHub) changes nothing; a new
+   * installation with code+state is the normal callback and the account keeps the
+   * installation id; an error is shown; anything else is a neutral page.
+   */
+  const setup = async (req: Request, res: Response): Promise<void> => {
+    const q = req.query;
+    const rawInstallation = q.installation_id;
+    let installationId: number | undefined;
+    if (rawInstallation !== undefined) {
+      if (typeof rawInstallation !== 'string' || !/^\d{1,15}$/.test(rawInstallation)) {
+        return sendPage(res, 422, failedPage('Invalid installation', 'installation_id must be an integer. Start the installation again from GitHub.'));
+      }
+      installationId = Number(rawInstallation);
+    }
+    if (q.setup_action === 'update') {
+      return sendPage(res, 200, page('Updated', html`<h1 class="ok">Installation updated</h1><p>The app's repository access changed on GitHub. Nothing changed in Latchkey; you can close this tab.</p>`));
+    }
+    if (typeof q.state === 'string' && (typeof q.code === 'string' || typeof q.error === 'string')) return callback(req, res, { installationId });
+    if (typeof q.error === 'string') {
+      const description = typeof q.error_description === 'string' ? q.error_description : null;
+      return sendPage(res, 200, failedPage('Installation failed', `GitHub answered ${q.error}${description ? ` — ${description}` : ''}.`));
+    }
+    return sendPage(res, 200, page('Installed', html`<h1>App installation noted</h1><p>Nothing to sign in to here. You can close this tab and return to your agent.</p>`));
+  };
   return r;
 }

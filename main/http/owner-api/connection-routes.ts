@@ -1,7 +1,8 @@
 /** Connections and grants for the window: status, refresh, reconnect, revoke. */
 import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
-import { NotFound } from '../../core/errors.ts';
+import { NeedsReauth } from '../../core/connections.ts';
+import { NotFound, Unavailable } from '../../core/errors.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
 import { owner } from '../request-context.ts';
 import { connectionView, grantView } from './views.ts';
@@ -22,8 +23,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
   r.post('/connections/:id/refresh', async (req, res) => {
     const c = find(req.params.id);
     await core.connections.refresh(c.id, { force: true }).catch((err: unknown) => {
-      // needs_reauth and outages are reported through the connection's status below.
-      if (err instanceof Error && err.name !== 'NeedsReauth' && !('status' in err)) throw err;
+      // needs_reauth and outages (503) are reported through the connection's status below.
+      if (!(err instanceof NeedsReauth) && !(err instanceof Unavailable)) throw err;
     });
     res.json(connectionView(core, find(c.id), now()));
   });
