@@ -1,0 +1,112 @@
+/**
+ * Several accounts at one provider, end to end against a real authorization server
+ * (oidc-provider): two people sign in at the same provider for the same agent, each becomes
+ * an account labelled from the provider's userinfo, and switching the default never moves a
+ * grant the owner gave for the other account (issue 14; upstream §4 and §5 #14–#17).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { approveInBrowser } from '../helpers/flows.ts';
+import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
+import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
+import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+
+const SCOPES = ['openid', 'email', 'api:read'];
+
+describe('two accounts at one provider (oidc-provider)', () => {
+  let broker: TestBroker;
+  let idp: OidcServer;
+  const auth = (extra: Record<string, unknown> = {}) => broker.api('/v2/auth/authenticate', { body: { provider: 'multi', scopes: SCOPES, agent_id: 'mailer', ...extra } });
+  const tokens = async () => (await broker.api('/v2/auth/tokens?provider_id=multi')).body as Array<{ id: string; provider_account_label: string | null; is_default: boolean }>;
+  const byLabel = async (label: string) => {
+    const t = (await tokens()).find((x) => x.provider_account_label === label);
+    assert.ok(t, `an account labelled ${label}`);
+    return t;
+  };
+  const subOf = async (token: string) => (await idp.userinfo(token)).body.sub as string;
+
+  before(async () => {
+    broker = await startTestBroker();
+    idp = await startOidcServer({ redirectUris: [`${broker.url}/host-oauth-callback/multi`] });
+    await broker.core.discoverProvider({ providerId: 'multi', name: 'Multi IdP', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' });
+  });
+  after(async () => {
+    await broker.cleanup();
+    await idp.close();
+  });
+
+  test('the first sign-in is an account with a UUID id, labelled from userinfo, and the default', async () => {
+    const first = await auth();
+    assert.equal(first.body.status, 'pending');
+    const { done } = await approveInBrowser(broker, first.body.url, { login: 'alice' });
+    assert.match(done.text, /Connected to Multi IdP/);
+    const again = await auth();
+    assert.equal(again.body.status, 'completed');
+    assert.equal(await subOf(again.body.token), 'alice');
+    const [alice] = await tokens();
+    assert.ok(alice);
+    assert.match(alice.id, /^[0-9a-f-]{36}$/);
+    assert.equal(alice.provider_account_label, 'alice@example.test');
+    assert.equal(alice.is_default, true);
+    assert.deepEqual(again.body.metadata, { token_id: alice.id, provider_account_label: 'alice@example.test' });
+  });
+
+  test('force_new with is_default:false and another login adds a second account; the default stays', async () => {
+    const second = await auth({ force_new: true, is_default: false });
+    assert.equal(second.body.status, 'pending');
+    // Already approved by alice's grant, so the owner's browser goes straight to the provider.
+    const browser = new HttpBrowser();
+    await browser.go(broker.loginUrl());
+    const atProvider = await browser.go(second.body.url);
+    const done = await consentAtOidc(browser, atProvider, { login: 'bob' });
+    assert.match(done.text, /Connected to Multi IdP/);
+    const waited = await broker.api(`/v2/auth/wait/${second.body.auth_id}?timeout=5`);
+    assert.equal(waited.body.status, 'completed');
+    assert.equal(await subOf(waited.body.token), 'bob', 'the consent the human just gave is what this request gets');
+
+    const list = await tokens();
+    assert.equal(list.length, 2);
+    assert.equal((await byLabel('bob@example.test')).is_default, false);
+    assert.equal((await byLabel('alice@example.test')).is_default, true);
+    const now = await auth();
+    assert.equal(now.body.status, 'completed');
+    assert.equal(await subOf(now.body.token), 'alice', 'without token_id the default account is used');
+  });
+
+  test('switching the default to bob does not move alice\'s grant: pending until the owner approves bob', async () => {
+    const alice = await byLabel('alice@example.test');
+    const bob = await byLabel('bob@example.test');
+    const patched = await broker.api(`/v2/auth/tokens/${bob.id}/metadata`, { method: 'PATCH', body: { is_default: true } });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.is_default, true);
+    assert.equal((await byLabel('alice@example.test')).is_default, false, 'one default per key, provider and user');
+
+    const moved = await auth();
+    assert.equal(moved.body.status, 'pending', 'the grant for alice does not silently cover bob');
+    const pinned = await auth({ token_id: alice.id });
+    assert.equal(pinned.body.status, 'completed', 'alice is still granted when named');
+    assert.equal(await subOf(pinned.body.token), 'alice');
+
+    // The owner's page offers the existing accounts instead of a new sign-in.
+    const browser = new HttpBrowser();
+    await browser.go(broker.loginUrl());
+    const page = await browser.go(moved.body.url);
+    assert.match(page.text, /Use bob@example\.test \(default\)/);
+    assert.match(page.text, /Use alice@example\.test/);
+    await approveInBrowser(broker, moved.body.url, { browser });
+    const granted = await auth();
+    assert.equal(granted.body.status, 'completed');
+    assert.equal(await subOf(granted.body.token), 'bob');
+  });
+
+  test('DELETE one account revokes it at the provider first (RFC 7009), then the other is the default', async () => {
+    const alice = await byLabel('alice@example.test');
+    const revocations = idp.revocationCalls;
+    const del = await broker.api(`/v2/auth/tokens/${alice.id}`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
+    assert.equal(idp.revocationCalls, revocations + 1);
+    assert.equal((await auth({ token_id: alice.id })).status, 404);
+    const list = await tokens();
+    assert.deepEqual(list.map((t) => [t.provider_account_label, t.is_default]), [['bob@example.test', true]]);
+  });
+});
