@@ -4,6 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const adapterLibraries = ['express', 'better-sqlite3', '@napi-rs/keyring', 'oauth4webapi', 'pino'];
+// Node modules that do I/O (with and without the node: prefix); core gets these through ports.
+const nodeIo = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'tls', 'dns', 'worker_threads']
+  .flatMap((m) => [m, `node:${m}`]);
+/** Import patterns that reach a sibling layer from any depth below main/. */
+const outerLayers = (layers) => [...layers.flatMap((l) => [`**/${l}/*`, `**/${l}/**`]), '**/compose.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'renderer/dist/**', 'test-results/**', 'playwright-report/**'] },
@@ -19,11 +24,34 @@ export default tseslint.config(
     },
   },
   {
+    // Core is the domain: ports only. Patterns use `**` so depth does not matter
+    // (a file in core/mcp/ importing ../../adapters/x is caught too), and Node's I/O modules
+    // are banned so core cannot reach the disk, the network or processes behind the ports.
     files: ['main/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: ['electron', ...adapterLibraries].map((name) => ({ name, message: 'main/core depends on ports only; put library code in main/adapters.' })),
-        patterns: [{ group: ['../adapters/*', '../http/*', '../shell/*', '../cli/*'], message: 'main/core must not import outer layers.' }],
+        paths: ['electron', ...adapterLibraries, ...nodeIo].map((name) => ({ name, message: 'main/core depends on ports only; put I/O and library code in main/adapters.' })),
+        patterns: [{ group: outerLayers(['adapters', 'http', 'shell', 'cli', 'client']), message: 'main/core must not import outer layers.' }],
+      }],
+    },
+  },
+  {
+    // Adapters implement core ports; they never reach up into transports or the shell.
+    files: ['main/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only main/shell/ may import electron.' }],
+        patterns: [{ group: outerLayers(['http', 'shell', 'cli']), message: 'main/adapters must not import http, cli or shell.' }],
+      }],
+    },
+  },
+  {
+    // The HTTP layer sees core and its own modules; adapters are wired in compose.ts only.
+    files: ['main/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only main/shell/ may import electron.' }, ...['better-sqlite3', '@napi-rs/keyring', 'oauth4webapi'].map((name) => ({ name, message: 'main/http gets adapters through compose.ts, never directly.' }))],
+        patterns: [{ group: outerLayers(['adapters', 'shell', 'cli']), message: 'main/http must not import adapters, cli or shell; compose.ts wires them.' }],
       }],
     },
   },

@@ -126,17 +126,17 @@ export const CONNECTION_ID_PARAM = 'connectionId';
 
 /** Mutual assignability: the schema accepts exactly the declared wire type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemasMatchTheWireTypes: [
-  Same<z.input<typeof authenticateBody>, Wire.AuthenticateRequest>,
-  Same<z.input<typeof createProviderBody>, Wire.CreateProviderRequest>,
-  Same<z.input<typeof updateProviderBody>, Wire.UpdateProviderRequest>,
-  Same<z.input<typeof mcpDiscoverBody>, Wire.McpDiscoverRequest>,
-  Same<z.input<typeof callbackBody>, Wire.CallbackRequest>,
-  Same<z.input<typeof updateTokenBody>, Wire.UpdateTokenRequest>,
-  Same<z.input<typeof createAgentConnectionBody>, Wire.CreateAgentConnectionRequest>,
-  Same<z.input<typeof upsertAgentTokenBody>, Wire.UpsertAgentTokenRequest>,
-] = [true, true, true, true, true, true, true, true];
-void schemasMatchTheWireTypes;
+type Assert<T extends true> = T;
+export type SchemasMatchTheWireTypes = [
+  Assert<Same<z.input<typeof authenticateBody>, Wire.AuthenticateRequest>>,
+  Assert<Same<z.input<typeof createProviderBody>, Wire.CreateProviderRequest>>,
+  Assert<Same<z.input<typeof updateProviderBody>, Wire.UpdateProviderRequest>>,
+  Assert<Same<z.input<typeof mcpDiscoverBody>, Wire.McpDiscoverRequest>>,
+  Assert<Same<z.input<typeof callbackBody>, Wire.CallbackRequest>>,
+  Assert<Same<z.input<typeof updateTokenBody>, Wire.UpdateTokenRequest>>,
+  Assert<Same<z.input<typeof createAgentConnectionBody>, Wire.CreateAgentConnectionRequest>>,
+  Assert<Same<z.input<typeof upsertAgentTokenBody>, Wire.UpsertAgentTokenRequest>>,
+];
 
 // ---- the route table ----------------------------------------------------------------------
 

@@ -107,7 +107,9 @@ export interface AgentConnection {
 }
 
 export type RequestStatus = 'pending' | 'completed' | 'denied' | 'failed';
-export type GrantDuration = 'once' | '1h' | '8h' | '30d' | 'forever';
+/** How long an approval (or a remembered denial) lasts: the one list of choices, shortest first. */
+export const GRANT_DURATION_VALUES = ['once', '1h', '8h', '30d', 'forever'] as const;
+export type GrantDuration = (typeof GRANT_DURATION_VALUES)[number];
 export type DecisionChannel = 'browser' | 'cli' | 'window' | 'tray' | 'policy' | 'api';
 
 /** An agent's request for a token that could not be answered at once. */

@@ -7,11 +7,17 @@
  * the `x-csrf-token` header with the session's token and a same-origin request; or the CLI's
  * control secret in `x-latchkey-control`. Errors are `{detail}` with a sentence.
  */
+import type { z } from 'zod';
 import type { EventName, BrokerEvents } from '../core/events.ts';
+import type { GrantDuration } from '../core/model.ts';
 import type { TemplateSummary } from '../core/templates/instantiate.ts';
+import type * as Schemas from './owner-api/schemas.ts';
 
-export type GrantDurationWire = 'once' | '1h' | '8h' | '30d' | 'forever';
-export type DenyDurationWire = 'once' | '1h' | '8h' | '30d' | 'forever';
+/** Request bodies are the owner API's zod schemas' input types (owner-api/schemas.ts): one declaration. */
+type BodyOf<S extends z.ZodType> = z.input<S>;
+
+export type GrantDurationWire = GrantDuration;
+export type DenyDurationWire = GrantDuration;
 export type ApprovalModeWire = 'ask' | 'auto-owner';
 
 export interface SessionView {
@@ -46,7 +52,7 @@ export interface PendingRequestView {
 }
 
 /** POST /requests/:auth_id/approve */
-export interface ApproveBody { duration?: GrantDurationWire }
+export type ApproveBody = BodyOf<typeof Schemas.approveBody>;
 export interface ApproveResponse {
   auth_id: string;
   status: string;
@@ -54,7 +60,7 @@ export interface ApproveResponse {
   consent_url: string | null;
 }
 /** POST /requests/:auth_id/deny — `remember` keeps denying identical requests for a while. */
-export interface DenyBody { remember?: DenyDurationWire }
+export type DenyBody = BodyOf<typeof Schemas.denyBody>;
 
 export interface LoginLinkResponse { url: string }
 
@@ -77,22 +83,11 @@ export interface ProviderView {
   updated_at: string;
 }
 
-/** POST /providers — one of three shapes. */
-export type CreateProviderBody =
-  | { kind: 'template'; template_id: string; provider_id?: string; client_id: string; client_secret?: string | null; variables?: Record<string, string> }
-  | { kind: 'issuer'; provider_id: string; name: string; issuer: string; client_id: string; client_secret?: string | null }
-  | { kind: 'generic'; provider_id: string; name: string; client_id: string; client_secret?: string | null; auth_url: string; token_url: string; revocation_url?: string | null; uses_pkce?: boolean; token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post'; authorization_params?: Record<string, string> };
+/** POST /providers — one of three shapes: `kind` is `template`, `issuer` or `generic`. */
+export type CreateProviderBody = BodyOf<typeof Schemas.createProviderBody>;
 
-export interface UpdateProviderBody {
-  name?: string;
-  client_id?: string;
-  client_secret?: string | null;
-  auth_url?: string;
-  token_url?: string;
-  revocation_url?: string | null;
-  uses_pkce?: boolean;
-  authorization_params?: Record<string, string>;
-}
+/** PATCH /providers/:id — only the fields present change; `null` clears a secret or revocation URL. */
+export type UpdateProviderBody = BodyOf<typeof Schemas.updateProviderBody>;
 
 /** DELETE /providers/:id answer: what was removed with it. */
 export interface DeleteProviderResponse { provider_id: string; connections_removed: number; grants_removed: number; requests_removed: number }
@@ -140,7 +135,7 @@ export interface KeyView {
 }
 
 /** POST /keys → the key itself is in this answer only. */
-export interface CreateKeyBody { label: string; role?: 'owner' | 'agent' }
+export type CreateKeyBody = BodyOf<typeof Schemas.createKeyBody>;
 export interface CreateKeyResponse { key: string; record: KeyView }
 
 export interface PairingView {
@@ -150,7 +145,7 @@ export interface PairingView {
   last_seen_at: string;
   attempts: number;
 }
-export interface AcceptPairingBody { label: string; role?: 'owner' | 'agent' }
+export type AcceptPairingBody = BodyOf<typeof Schemas.acceptPairingBody>;
 
 export interface ActivityEntryView {
   id: number;
@@ -172,7 +167,7 @@ export interface ActivityEntryView {
 /** GET /activity?provider=&agent=&key=&type=&decision=&since=&until=&limit=&before= */
 export interface ActivityPage { entries: ActivityEntryView[]; next_before: number | null }
 
-export interface TrustRuleWire { agent_id: string; provider_id: string; scopes: string[] }
+export type TrustRuleWire = BodyOf<typeof Schemas.trustRule>;
 
 export interface SettingsView {
   approval_mode: ApprovalModeWire;
@@ -182,7 +177,12 @@ export interface SettingsView {
   trust_rules: TrustRuleWire[];
   activity_retention_days: number;
 }
-export type UpdateSettingsBody = Partial<SettingsView>;
+export type UpdateSettingsBody = BodyOf<typeof Schemas.updateSettingsBody>;
+
+/** The settings a PUT may send are exactly the settings a GET shows. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type SettingsBodyMatchesView = Assert<Same<{ [K in keyof UpdateSettingsBody]-?: Exclude<UpdateSettingsBody[K], undefined> }, SettingsView>>;
 
 /** One Server-Sent Event from GET /events: `event: <name>` + `data: <json>`. */
 export type OwnerEvent = { [E in EventName]: { name: E; data: BrokerEvents[E] } }[EventName];

@@ -49,7 +49,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
     getProvider: ({ params }) => wire(core.providers.get(param(params, 'providerId'))),
 
-    updateProvider: ({ body, params }) => wire(core.providers.update(param(params, 'providerId'), providerPatchFromWire(body, param(params, 'providerId')))),
+    updateProvider: ({ body, params }) => wire(core.providers.update(param(params, 'providerId'), providerPatchFromWire(body, { nullMeans: 'unchanged', pathProviderId: param(params, 'providerId') }))),
 
     async deleteProvider({ params }) {
       await core.deleteProvider(param(params, 'providerId'));

@@ -3,7 +3,7 @@
  * Items carry actions as values rather than callbacks, so the whole menu is testable and
  * main.ts only translates it into Electron's Menu template.
  */
-import type { GrantDuration } from '../core/model.ts';
+import { GRANT_DURATION_VALUES, type GrantDuration } from '../core/model.ts';
 import { stateLine } from './badge.ts';
 import type { BrokerState, PendingItem } from './shell-state.ts';
 
@@ -26,14 +26,11 @@ export type MenuEntry =
 
 export type MenuModel = readonly MenuEntry[];
 
-/** The same choices as the approval page (design.md §4), shortest first. */
-export const APPROVE_CHOICES: ReadonlyArray<{ duration: GrantDuration; label: string }> = [
-  { duration: 'once', label: 'Once' },
-  { duration: '1h', label: 'For 1 hour' },
-  { duration: '8h', label: 'For 8 hours' },
-  { duration: '30d', label: 'For 30 days' },
-  { duration: 'forever', label: 'Until revoked' },
-];
+/** The same choices as the approval page (design.md §4), shortest first; a new duration fails to compile until it has a label. */
+const APPROVE_LABELS: Readonly<Record<GrantDuration, string>> = {
+  once: 'Once', '1h': 'For 1 hour', '8h': 'For 8 hours', '30d': 'For 30 days', forever: 'Until revoked',
+};
+export const APPROVE_CHOICES: ReadonlyArray<{ duration: GrantDuration; label: string }> = GRANT_DURATION_VALUES.map((duration) => ({ duration, label: APPROVE_LABELS[duration] }));
 
 /** A long list belongs in the window; the menu shows the oldest few. */
 export const MAX_MENU_REQUESTS = 8;

@@ -210,3 +210,121 @@ describe('bad input: documented 4xx with a useful detail, and nothing stored cha
     assert.equal(await snapshot(), before);
   });
 });
+
+describe('S34 untrusted text: control characters and bidi overrides are refused at the API', () => {
+  let b: TestBroker;
+  const control = (): Record<string, string> => ({ 'x-latchkey-control': b.core.sessions.controlSecret });
+  before(async () => {
+    b = await startTestBroker();
+    await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
+  });
+  after(() => b.cleanup());
+
+  // ESC (an ANSI sequence that recolours or rewrites the line), BEL, CR, a C1 CSI, RLO, an isolate, NUL.
+  const HOSTILE: Array<[string, string]> = [
+    ['ESC', 'read:docs\u001b[2K\radmin:org'], ['BEL', 'a\u0007'], ['CR', 'admin\rread'], ['C1 CSI', 'x\u009b31m'],
+    ['RLO', 'repo\u202eetirw'], ['LRI', '\u2066repo'], ['PDI', 'repo\u2069'], ['NUL', 'a\u0000b'], ['DEL', 'a\u007f'], ['LRM', 'a\u200eb'],
+  ];
+
+  const authenticateFields: Array<[string, (bad: string) => Record<string, unknown>, Array<string | number>]> = [
+    ['agent_id', (bad) => ({ provider: 'test-idp', scopes: ['s'], agent_id: bad }), ['body', 'agent_id']],
+    ['user_id', (bad) => ({ provider: 'test-idp', scopes: ['s'], user_id: bad }), ['body', 'user_id']],
+    ['userId (camelCase alias)', (bad) => ({ provider: 'test-idp', scopes: ['s'], userId: bad }), ['body', 'user_id']],
+    ['scopes[1]', (bad) => ({ provider: 'test-idp', scopes: ['ok', bad] }), ['body', 'scopes', 1]],
+    ['provider', (bad) => ({ provider: bad, scopes: [] }), ['body', 'provider']],
+    ['ls_user_id', (bad) => ({ provider: 'test-idp', scopes: [], ls_user_id: bad }), ['body', 'ls_user_id']],
+  ];
+
+  for (const [field, body, loc] of authenticateFields) {
+    test(`S34 authenticate ${field}: every hostile character → 422 naming the field, nothing created`, async () => {
+      for (const [what, bad] of HOSTILE) {
+        const res = await b.api('/v2/auth/authenticate', { body: body(bad) });
+        assert.equal(res.status, 422, `${what}: ${res.text}`);
+        assert.deepEqual(res.body.detail[0].loc, loc, what);
+        assert.equal(res.body.detail[0].type, 'unsafe_text');
+        assert.match(res.body.detail[0].msg, /control characters or bidirectional overrides \(found U\+[0-9A-F]{4}\)/);
+      }
+      assert.equal(b.core.requests.listPending().length, 0, 'no request was created');
+    });
+  }
+
+  test('S34 provider ids, names and client ids from the SDK are refused the same way; nothing is stored', async () => {
+    const before = (await b.api('/v2/auth/providers')).text;
+    for (const [field, loc] of [['provider_id', 'provider_id'], ['name', 'name'], ['client_id', 'client_id'], ['provider_type', 'provider_type']] as const) {
+      const res = await b.api('/v2/auth/providers', { body: providerBody(ISSUER, { provider_id: 'fresh', [field]: 'Git\u001b[32mHub' }) });
+      assert.equal(res.status, 422, `${field}: ${res.text}`);
+      assert.deepEqual(res.body.detail[0].loc, ['body', loc]);
+    }
+    const patch = await b.api('/v2/auth/providers/test-idp', { method: 'PATCH', body: { name: 'Test \u202eIdP' } });
+    assert.equal(patch.status, 422);
+    assert.deepEqual(patch.body.detail[0].loc, ['body', 'name']);
+    const params = await b.api('/v2/auth/providers/test-idp', { method: 'PATCH', body: { authorization_params: { prompt: 'consent\u0007' } } });
+    assert.deepEqual(params.body.detail[0].loc, ['body', 'authorization_params', 'prompt']);
+    const mcp = await b.api('/v2/auth/providers/mcp-discover', { body: { provider_id: 'm', name: 'M\u0085', mcp_server_url: 'https://mcp.example.com' } });
+    assert.deepEqual(mcp.body.detail[0].loc, ['body', 'name']);
+    assert.equal((await b.api('/v2/auth/providers')).text, before, 'providers unchanged');
+  });
+
+  test('S34 owner API: key and pairing labels, trust rules and owner-made providers are refused the same way', async () => {
+    const key = await b.api('/ui/api/keys', { key: null, headers: control(), body: { label: 'triage\u001b]0;owned\u0007' } });
+    assert.equal(key.status, 422, key.text);
+    assert.deepEqual(key.body.detail[0].loc, ['body', 'label']);
+    const settings = await b.api('/ui/api/settings', { key: null, method: 'PUT', headers: control(), body: { trust_rules: [{ agent_id: 'bot', provider_id: 'test-idp', scopes: ['read\u202e'] }] } });
+    assert.equal(settings.status, 422, settings.text);
+    assert.deepEqual(settings.body.detail[0].loc, ['body', 'trust_rules', 0, 'scopes', 0]);
+    const provider = await b.api('/ui/api/providers', { key: null, headers: control(), body: { kind: 'issuer', provider_id: 'x', name: 'X\u2067', issuer: ISSUER, client_id: 'c' } });
+    assert.equal(provider.status, 422, provider.text);
+    assert.deepEqual(provider.body.detail[0].loc, ['body', 'name']);
+    assert.ok(!(await b.api('/ui/api/keys', { key: null, headers: control() })).text.includes('triage'), 'no key was created');
+  });
+
+  test('S34 plain Unicode text is still accepted (accents, CJK, emoji, ZWJ sequences); a tab is not', async () => {
+    const res = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['lire:documents', '読む'], agent_id: 'Zoë 🤖👩‍💻', user_id: 'José' } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, 'pending');
+    const tab = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['a\tb'] } });
+    assert.equal(tab.status, 422, 'a tab is a C0 control too');
+  });
+});
+
+describe('issue 12 §6: old clients', () => {
+  let b: TestBroker;
+  before(async () => {
+    b = await startTestBroker();
+    await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
+  });
+  after(() => b.cleanup());
+
+  test('an api_url ending in "/" (requests to //v2/auth/…) reaches every route, on both prefixes', async () => {
+    for (const prefix of ['//v2/auth', '///api-host/v2/auth']) {
+      assert.equal((await b.api(`${prefix}/providers`)).status, 200, prefix);
+      assert.equal((await b.api(`${prefix}/providers/test-idp`)).body.provider_id, 'test-idp');
+      const auth = await b.api(`${prefix}/authenticate`, { body: { provider: 'test-idp', scopes: ['slash'] } });
+      assert.equal(auth.status, 200, auth.text);
+      assert.deepEqual((await b.api(`${prefix}/wait/${auth.body.auth_id}?timeout=0`)).body, { status: 'timeout', token: null });
+      assert.deepEqual((await b.api(`${prefix}/tokens/exists?provider_id=test-idp`)).body, { has_token: false });
+    }
+  });
+
+  test('a denial keeps the 200 the SDK needs and puts its reason in `detail`, on the /start page and in the activity log', async () => {
+    const control = { 'x-latchkey-control': b.core.sessions.controlSecret };
+    const auth = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['deny-reason'], agent_id: 'old-client' } });
+    assert.equal((await b.api(`/ui/api/requests/${auth.body.auth_id}/deny`, { key: null, headers: control, body: { remember: '1h' } })).status, 200);
+    const wait = await b.api(`/v2/auth/wait/${auth.body.auth_id}?timeout=0`);
+    assert.equal(wait.status, 200);
+    assert.equal(wait.body.status, 'denied');
+    assert.match(wait.body.detail, /owner denied this request/);
+    const page = await fetch(auth.body.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Request denied[\s\S]*owner denied this request/);
+    // Asking again during the remembered denial: still the 200 pending answer, whose url shows why.
+    const again = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['deny-reason'], agent_id: 'old-client' } });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.status, 'pending');
+    assert.match(await (await fetch(again.body.url)).text(), /Request denied/);
+    const log = await b.api('/ui/api/activity?agent=old-client', { key: null, headers: control });
+    const denied = (log.body.entries as Array<{ type: string; decision: string | null; detail: string | null }>).filter((e) => e.type === 'request.denied');
+    assert.equal(denied.length, 1, log.text);
+    assert.equal(denied[0]!.decision, 'denied 1h');
+  });
+});

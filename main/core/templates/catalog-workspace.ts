@@ -1,55 +1,50 @@
 /** Templates for office suites, chat, storage and CRM providers (providers.md). */
-import type { ProviderTemplate } from './template.ts';
+import { template, type ProviderTemplate } from './template.ts';
 
 export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
-  {
+  template({
     id: 'google',
     name: 'Google',
     authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUrl: 'https://oauth2.googleapis.com/token',
     revocationUrl: 'https://oauth2.googleapis.com/revoke',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
     // offline → a refresh token; consent → re-issued on every consent, not only the first;
     // include_granted_scopes → incremental consent keeps earlier scopes.
     authorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
     defaultScopes: ['openid', 'email', 'profile'],
-    scopes: [
-      { scope: 'openid', description: 'Sign you in' },
-      { scope: 'email', description: 'Read your email address' },
-      { scope: 'profile', description: 'Read your name and picture' },
-      { scope: 'https://www.googleapis.com/auth/gmail.readonly', description: 'Read your Gmail messages' },
-      { scope: 'https://www.googleapis.com/auth/gmail.send', description: 'Send email as you' },
-      { scope: 'https://www.googleapis.com/auth/calendar.events', description: 'View and edit your calendar events' },
-      { scope: 'https://www.googleapis.com/auth/drive.readonly', description: 'Read all your Google Drive files' },
-      { scope: 'https://www.googleapis.com/auth/drive.file', description: 'Files in Drive that you open or create with this app' },
-    ],
+    scopes: {
+      'openid': 'Sign you in',
+      'email': 'Read your email address',
+      'profile': 'Read your name and picture',
+      'https://www.googleapis.com/auth/gmail.readonly': 'Read your Gmail messages',
+      'https://www.googleapis.com/auth/gmail.send': 'Send email as you',
+      'https://www.googleapis.com/auth/calendar.events': 'View and edit your calendar events',
+      'https://www.googleapis.com/auth/drive.readonly': 'Read all your Google Drive files',
+      'https://www.googleapis.com/auth/drive.file': 'Files in Drive that you open or create with this app',
+    },
     refresh: { issued: 'offline', rotates: false },
     quirks: {
       identity: { url: 'https://openidconnect.googleapis.com/v1/userinfo', fields: [['email']] },
     },
     docsUrl: 'https://console.cloud.google.com/apis/credentials',
     notes: 'Create a "Desktop app" client. Apps in testing mode lose their refresh tokens after 7 days; Google keeps at most 100 refresh tokens per account and client.',
-  },
-  {
+  }),
+  template({
     id: 'microsoft',
     name: 'Microsoft (Entra ID / Microsoft account)',
     authUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
     tokenUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
-    authorizationParams: {},
     // offline_access is what makes Entra issue a refresh token.
     defaultScopes: ['openid', 'profile', 'offline_access', 'User.Read'],
-    scopes: [
-      { scope: 'offline_access', description: 'Stay connected (refresh token)' },
-      { scope: 'User.Read', description: 'Read your profile' },
-      { scope: 'Mail.Read', description: 'Read your mail' },
-      { scope: 'Mail.Send', description: 'Send mail as you' },
-      { scope: 'Calendars.ReadWrite', description: 'Read and edit your calendars' },
-      { scope: 'Files.Read.All', description: 'Read all files you can access' },
-      { scope: 'Chat.Read', description: 'Read your Teams chats' },
-    ],
+    scopes: {
+      'offline_access': 'Stay connected (refresh token)',
+      'User.Read': 'Read your profile',
+      'Mail.Read': 'Read your mail',
+      'Mail.Send': 'Send mail as you',
+      'Calendars.ReadWrite': 'Read and edit your calendars',
+      'Files.Read.All': 'Read all files you can access',
+      'Chat.Read': 'Read your Teams chats',
+    },
     variables: [{
       name: 'tenant',
       label: 'Tenant: common, organizations, consumers, a tenant id or a domain',
@@ -57,28 +52,25 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
       pattern: '^(common|organizations|consumers|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9][A-Za-z0-9-]*)+)$',
     }],
     refresh: { issued: 'offline', rotates: true },
-    quirks: {},
     docsUrl: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade',
     notes: 'A token is for one resource: do not mix Microsoft Graph scopes with another API\'s scopes in one request.',
-  },
-  {
+  }),
+  template({
     id: 'slack',
     name: 'Slack',
     authUrl: 'https://slack.com/oauth/v2/authorize',
     tokenUrl: 'https://slack.com/api/oauth.v2.access',
     revocationUrl: 'https://slack.com/api/auth.revoke',
     pkce: 'unsupported',
-    tokenAuthMethod: 'client_secret_post',
-    authorizationParams: {},
     defaultScopes: ['users:read'],
-    scopes: [
-      { scope: 'users:read', description: 'See people in the workspace' },
-      { scope: 'channels:read', description: 'List public channels' },
-      { scope: 'channels:history', description: 'Read messages in public channels you are in' },
-      { scope: 'chat:write', description: 'Send messages as you' },
-      { scope: 'search:read', description: 'Search the workspace' },
-      { scope: 'im:history', description: 'Read your direct messages' },
-    ],
+    scopes: {
+      'users:read': 'See people in the workspace',
+      'channels:read': 'List public channels',
+      'channels:history': 'Read messages in public channels you are in',
+      'chat:write': 'Send messages as you',
+      'search:read': 'Search the workspace',
+      'im:history': 'Read your direct messages',
+    },
     refresh: { issued: 'app-setting', rotates: true },
     quirks: {
       // The token response's authed_user (promoted to the top by tokenResponsePath) names the user.
@@ -103,44 +95,38 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
     },
     docsUrl: 'https://api.slack.com/apps',
     notes: 'User tokens never expire unless token rotation is enabled for the app (then 12-hour access tokens with a refresh token).',
-  },
-  {
+  }),
+  template({
     id: 'dropbox',
     name: 'Dropbox',
     authUrl: 'https://www.dropbox.com/oauth2/authorize',
     tokenUrl: 'https://api.dropboxapi.com/oauth2/token',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
     // Without token_access_type=offline Dropbox issues only a 4-hour access token.
     authorizationParams: { token_access_type: 'offline' },
     defaultScopes: ['account_info.read'],
-    scopes: [
-      { scope: 'account_info.read', description: 'Read your account information' },
-      { scope: 'files.metadata.read', description: 'List files and folders' },
-      { scope: 'files.content.read', description: 'Read file contents' },
-      { scope: 'files.content.write', description: 'Create, edit and delete files' },
-      { scope: 'sharing.read', description: 'Read sharing settings' },
-    ],
+    scopes: {
+      'account_info.read': 'Read your account information',
+      'files.metadata.read': 'List files and folders',
+      'files.content.read': 'Read file contents',
+      'files.content.write': 'Create, edit and delete files',
+      'sharing.read': 'Read sharing settings',
+    },
     refresh: { issued: 'offline', rotates: false },
-    quirks: {},
     docsUrl: 'https://www.dropbox.com/developers/apps',
-  },
-  {
+  }),
+  template({
     id: 'salesforce',
     name: 'Salesforce',
     authUrl: 'https://{loginHost}/services/oauth2/authorize',
     tokenUrl: 'https://{loginHost}/services/oauth2/token',
     revocationUrl: 'https://{loginHost}/services/oauth2/revoke',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
-    authorizationParams: {},
     defaultScopes: ['api', 'refresh_token'],
-    scopes: [
-      { scope: 'api', description: 'Access your Salesforce data through the REST API' },
-      { scope: 'refresh_token', description: 'Stay connected (refresh token)' },
-      { scope: 'id', description: 'Read your identity (user id, org, profile)' },
-      { scope: 'full', description: 'Full access to everything you can access' },
-    ],
+    scopes: {
+      'api': 'Access your Salesforce data through the REST API',
+      'refresh_token': 'Stay connected (refresh token)',
+      'id': 'Read your identity (user id, org, profile)',
+      'full': 'Full access to everything you can access',
+    },
     variables: [{
       name: 'loginHost',
       label: 'Login host: login.salesforce.com, test.salesforce.com (sandboxes) or your My Domain',
@@ -155,23 +141,20 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
     },
     docsUrl: 'https://help.salesforce.com/s/articleView?id=sf.connected_app_create.htm&type=5',
     notes: 'The token response\'s instance_url is the API base for this org.',
-  },
-  {
+  }),
+  template({
     id: 'hubspot',
     name: 'HubSpot',
     authUrl: 'https://app.hubspot.com/oauth/authorize',
     tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
-    authorizationParams: {},
     defaultScopes: ['oauth'],
-    scopes: [
-      { scope: 'oauth', description: 'Basic OAuth access' },
-      { scope: 'crm.objects.contacts.read', description: 'Read contacts' },
-      { scope: 'crm.objects.contacts.write', description: 'Create and edit contacts' },
-      { scope: 'crm.objects.companies.read', description: 'Read companies' },
-      { scope: 'crm.objects.deals.read', description: 'Read deals' },
-    ],
+    scopes: {
+      'oauth': 'Basic OAuth access',
+      'crm.objects.contacts.read': 'Read contacts',
+      'crm.objects.contacts.write': 'Create and edit contacts',
+      'crm.objects.companies.read': 'Read companies',
+      'crm.objects.deals.read': 'Read deals',
+    },
     refresh: { issued: 'always', rotates: false },
     quirks: {
       // Errors look like {"status": "BAD_REFRESH_TOKEN", "message": "…"} (verify).
@@ -186,47 +169,40 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
     },
     docsUrl: 'https://developers.hubspot.com/docs/api/oauth-quickstart-guide',
     notes: 'Scopes the app can live without go in the optional_scope authorization parameter.',
-  },
-  {
+  }),
+  template({
     id: 'zoom',
     name: 'Zoom',
     authUrl: 'https://zoom.us/oauth/authorize',
     tokenUrl: 'https://zoom.us/oauth/token',
     revocationUrl: 'https://zoom.us/oauth/revoke',
-    pkce: 'supported',
     tokenAuthMethod: 'client_secret_basic',
-    authorizationParams: {},
     defaultScopes: ['user:read:user'],
-    scopes: [
-      { scope: 'user:read:user', description: 'Read your profile' },
-      { scope: 'meeting:read:list_meetings', description: 'List your meetings' },
-      { scope: 'meeting:write:meeting', description: 'Create meetings' },
-      { scope: 'cloud_recording:read:list_user_recordings', description: 'List your cloud recordings' },
-    ],
+    scopes: {
+      'user:read:user': 'Read your profile',
+      'meeting:read:list_meetings': 'List your meetings',
+      'meeting:write:meeting': 'Create meetings',
+      'cloud_recording:read:list_user_recordings': 'List your cloud recordings',
+    },
     refresh: { issued: 'always', rotates: true },
-    quirks: {},
     docsUrl: 'https://marketplace.zoom.us/develop/create',
     notes: 'Access tokens last one hour; each refresh rotates the refresh token.',
-  },
-  {
+  }),
+  template({
     id: 'box',
     name: 'Box',
     authUrl: 'https://account.box.com/api/oauth2/authorize',
     tokenUrl: 'https://api.box.com/oauth2/token',
     revocationUrl: 'https://api.box.com/oauth2/revoke',
-    pkce: 'supported',
-    tokenAuthMethod: 'client_secret_post',
-    authorizationParams: {},
     // Box grants the scopes configured on the app; requesting none asks for all of them.
     defaultScopes: [],
-    scopes: [
-      { scope: 'root_readonly', description: 'Read all files and folders' },
-      { scope: 'root_readwrite', description: 'Read and write all files and folders' },
-      { scope: 'manage_webhook', description: 'Manage webhooks' },
-    ],
+    scopes: {
+      'root_readonly': 'Read all files and folders',
+      'root_readwrite': 'Read and write all files and folders',
+      'manage_webhook': 'Manage webhooks',
+    },
     refresh: { issued: 'always', rotates: true },
-    quirks: {},
     docsUrl: 'https://app.box.com/developers/console',
     notes: 'Access tokens last about 60 minutes; refresh tokens are single-use.',
-  },
+  }),
 ];

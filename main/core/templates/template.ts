@@ -89,3 +89,23 @@ export interface ProviderTemplate {
   docsUrl?: string;
   notes?: string;
 }
+
+/**
+ * A catalog entry as written: the common choices (PKCE supported, client_secret_post, no
+ * extra parameters, no quirks) are defaults, and scopes are written `scope: description`.
+ */
+export type TemplateEntry = Omit<ProviderTemplate, 'pkce' | 'tokenAuthMethod' | 'authorizationParams' | 'quirks' | 'scopes'>
+  & Partial<Pick<ProviderTemplate, 'pkce' | 'tokenAuthMethod' | 'authorizationParams' | 'quirks'>>
+  & { scopes?: Record<string, string> };
+
+export function template(entry: TemplateEntry): ProviderTemplate {
+  const { scopes, ...rest } = entry;
+  return {
+    pkce: 'supported',
+    tokenAuthMethod: 'client_secret_post',
+    authorizationParams: {},
+    quirks: {},
+    ...rest,
+    ...(scopes ? { scopes: Object.entries(scopes).map(([scope, description]) => ({ scope, description })) } : {}),
+  };
+}

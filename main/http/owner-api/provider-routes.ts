@@ -5,6 +5,7 @@ import type { Provider } from '../../core/model.ts';
 import { TEMPLATES } from '../../core/templates/catalog.ts';
 import { templateSummary } from '../../core/templates/instantiate.ts';
 import type { DeleteProviderResponse, TemplateView } from '../owner-api-types.ts';
+import { providerPatchFromWire } from '../../contract/provider-fields.ts';
 import { parse } from '../schemas.ts';
 import { createProviderBody, updateProviderBody } from './schemas.ts';
 import { providerView } from './views.ts';
@@ -42,16 +43,7 @@ export function providerRoutes(core: Core): Router {
 
   r.patch('/providers/:providerId', (req, res) => {
     const b = parse(updateProviderBody, req.body ?? {}, 'body');
-    const updated = core.providers.update(req.params.providerId, {
-      ...(b.name !== undefined ? { name: b.name } : {}),
-      ...(b.client_id !== undefined ? { clientId: b.client_id } : {}),
-      ...(b.client_secret !== undefined ? { clientSecret: b.client_secret } : {}),
-      ...(b.auth_url !== undefined ? { authUrl: b.auth_url } : {}),
-      ...(b.token_url !== undefined ? { tokenUrl: b.token_url } : {}),
-      ...(b.revocation_url !== undefined ? { revocationUrl: b.revocation_url } : {}),
-      ...(b.uses_pkce !== undefined ? { usesPkce: b.uses_pkce } : {}),
-      ...(b.authorization_params !== undefined ? { authorizationParams: b.authorization_params } : {}),
-    });
+    const updated = core.providers.update(req.params.providerId, providerPatchFromWire(b, { nullMeans: 'clear', pathProviderId: req.params.providerId }));
     core.activity.record({ type: 'provider.updated', providerId: updated.providerId });
     res.json(providerView(core, updated));
   });

@@ -1,37 +1,48 @@
-/** Owner API request bodies, parsed with zod into the shapes of owner-api-types.ts. */
+/**
+ * Owner API request bodies, parsed with zod. The body types of owner-api-types.ts are
+ * inferred from these schemas (`z.input`), so the two cannot drift. Text the owner types is
+ * shown again in terminals and notifications, so it follows the same S34 rule as the Agent
+ * Auth API (main/contract/untrusted-text.ts).
+ */
 import { z } from 'zod';
+import { TOKEN_AUTH_METHODS } from '../../contract/agent-auth.ts';
+import { safeText } from '../../contract/untrusted-text.ts';
+import { GRANT_DURATION_VALUES } from '../../core/model.ts';
 
-const str = z.string().max(2048);
-const durations = z.enum(['once', '1h', '8h', '30d', 'forever']);
+const str = safeText(2048);
+const secret = z.string().max(2048);
+const durations = z.enum(GRANT_DURATION_VALUES);
 const mode = z.enum(['ask', 'auto-owner']);
 const role = z.enum(['owner', 'agent']);
-const stringMap = z.record(z.string().max(256), z.string().max(2048));
+const stringMap = z.record(safeText(256), str);
 
 export const approveBody = z.object({ duration: durations.default('1h') });
 export const denyBody = z.object({ remember: durations.default('once') });
 
 export const createProviderBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('template'), template_id: str.min(1), provider_id: str.optional(), client_id: str.min(1), client_secret: str.nullish(), variables: stringMap.optional() }),
-  z.object({ kind: z.literal('issuer'), provider_id: str.min(1), name: str.min(1), issuer: str.min(1), client_id: str.min(1), client_secret: str.nullish() }),
+  z.object({ kind: z.literal('template'), template_id: str.min(1), provider_id: str.optional(), client_id: str.min(1), client_secret: secret.nullish(), variables: stringMap.optional() }),
+  z.object({ kind: z.literal('issuer'), provider_id: str.min(1), name: str.min(1), issuer: str.min(1), client_id: str.min(1), client_secret: secret.nullish() }),
   z.object({
-    kind: z.literal('generic'), provider_id: str.min(1), name: str.min(1), client_id: str.min(1), client_secret: str.nullish(),
+    kind: z.literal('generic'), provider_id: str.min(1), name: str.min(1), client_id: str.min(1), client_secret: secret.nullish(),
     auth_url: str.min(1), token_url: str.min(1), revocation_url: str.nullish(), uses_pkce: z.boolean().optional(),
-    token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).optional(), authorization_params: stringMap.optional(),
+    token_endpoint_auth_method: z.enum(TOKEN_AUTH_METHODS).optional(), authorization_params: stringMap.optional(),
   }),
 ]);
 
 export const updateProviderBody = z.object({
-  name: str.min(1).optional(), client_id: str.min(1).optional(), client_secret: str.nullish(), auth_url: str.min(1).optional(),
+  name: str.min(1).optional(), client_id: str.min(1).optional(), client_secret: secret.nullish(), auth_url: str.min(1).optional(),
   token_url: str.min(1).optional(), revocation_url: str.nullish(), uses_pkce: z.boolean().optional(), authorization_params: stringMap.optional(),
 });
 
 export const createKeyBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 export const acceptPairingBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 
+export const trustRule = z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) });
+
 export const updateSettingsBody = z.object({
   approval_mode: mode.optional(),
-  provider_modes: z.record(z.string().max(64), mode).optional(),
-  trust_rules: z.array(z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) })).max(200).optional(),
+  provider_modes: z.record(safeText(64), mode).optional(),
+  trust_rules: z.array(trustRule).max(200).optional(),
   activity_retention_days: z.number().int().min(1).max(3650).optional(),
 });
 
