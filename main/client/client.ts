@@ -25,12 +25,57 @@ export interface AuthenticateParams {
   agentId?: string | null | undefined;
   forceNew?: boolean | undefined;
   checkOnly?: boolean | undefined;
+  /** One account (an id from listTokens); absent: the agent's bound account, else the default. */
+  tokenId?: string | undefined;
+  /** Whether a new account made by this request's sign-in becomes the default (broker default true). */
+  isDefault?: boolean | undefined;
+  /** Latchkey's callback or one of the provider's allowedRedirectUris. */
+  redirectUri?: string | undefined;
+  /** Shown to the human, never used for access. */
+  lsUserId?: string | undefined;
 }
 
-export type AuthResult =
-  | { status: 'completed'; token: string; authUrl: null; authId: null; expiresAt: string | null }
-  | { status: 'pending'; token: null; authUrl: string; authId: string; expiresAt: null }
-  | { status: 'pending'; token: null; authUrl: null; authId: null; expiresAt: null };
+/** Which account a `completed` answer released. */
+export interface AuthMetadata { tokenId: string; providerAccountLabel: string | null }
+
+export type AuthResult = { userId: string } & (
+  | { status: 'completed'; token: string; authUrl: null; authId: null; expiresAt: string | null; metadata: AuthMetadata }
+  | { status: 'pending'; token: null; authUrl: string; authId: string; expiresAt: null; metadata: null }
+  | { status: 'pending'; token: null; authUrl: null; authId: null; expiresAt: null; metadata: null });
+
+/** One account at a provider; never any token material. */
+export interface TokenSummary {
+  id: string;
+  providerId: string;
+  providerAccountLabel: string | null;
+  scopes: string[];
+  expiresAt: string | null;
+  isDefault: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An account bound to an agent. */
+export interface AgentConnection {
+  id: string;
+  agentId: string;
+  oauthTokenId: string;
+  providerId: string;
+  providerAccountLabel: string | null;
+  scopes: string[];
+  expiresAt: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface UpsertAgentTokenParams {
+  accessToken: string;
+  refreshToken?: string | null | undefined;
+  expiresInSeconds?: number | null | undefined;
+  scopes?: string[] | undefined;
+  providerAccountLabel?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
 
 export type WaitResult =
   | { status: 'completed'; token: string; expiresAt: string | null }
@@ -115,7 +160,7 @@ export class Client {
     this.#fetch = options.fetch ?? fetch;
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
+  async #call<T>(method: string, path: string, body?: unknown, timeoutMs = 5_000, expected: 200 | 201 | 204 = 200): Promise<T> {
     const res = await this.#fetch(`${this.apiUrl}/v2/auth${path}`, {
       method,
       headers: { 'x-api-key': this.#apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -123,15 +168,17 @@ export class Client {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    if (res.status !== 200) throw new AgentAuthError(res.status, text);
-    return JSON.parse(text) as T;
+    if (res.status !== expected) throw new AgentAuthError(res.status, text);
+    return (expected === 204 ? undefined : JSON.parse(text)) as T;
   }
 
   async authenticate(params: AuthenticateParams): Promise<AuthResult> {
-    const r = await this.#call<{ status: string; url: string | null; auth_id: string | null; token: string | null; expires_at?: string }>(
-      'POST', '/authenticate', snakeKeys({ ...params }),
-    );
-    return { status: r.status, token: r.token, authUrl: r.url, authId: r.auth_id, expiresAt: r.expires_at ?? null } as AuthResult;
+    const r = await this.#call<{
+      status: string; url: string | null; auth_id: string | null; token: string | null; expires_at?: string; user_id?: string;
+      metadata?: { token_id: string; provider_account_label: string | null } | null;
+    }>('POST', '/authenticate', snakeKeys({ ...params }));
+    const metadata = r.metadata ? { tokenId: r.metadata.token_id, providerAccountLabel: r.metadata.provider_account_label } : null;
+    return { status: r.status, token: r.token, authUrl: r.url, authId: r.auth_id, expiresAt: r.expires_at ?? null, userId: r.user_id ?? params.userId ?? 'default', metadata } as AuthResult;
   }
 
   /** Long-poll until the human finishes (or `timeoutSeconds` pass: status `timeout`). */
@@ -171,5 +218,50 @@ export class Client {
   async revokeTokens(providerId: string): Promise<{ message: string; providerId: string }> {
     const r = await this.#call<{ message: string; provider_id: string }>('DELETE', `/tokens?provider_id=${encodeURIComponent(providerId)}`);
     return { message: r.message, providerId: r.provider_id };
+  }
+
+  // ---- several accounts per provider (upstream's token and agent-connection routes) ----
+
+  async listTokens(providerId?: string): Promise<TokenSummary[]> {
+    const q = providerId === undefined ? '' : `?provider_id=${encodeURIComponent(providerId)}`;
+    return (await this.#call<Record<string, unknown>[]>('GET', `/tokens${q}`)).map((t) => camelKeys<TokenSummary>(t));
+  }
+
+  /** Relabel an account or make it the default; omitted fields stay as they are. */
+  async updateToken(tokenId: string, patch: { providerAccountLabel?: string | undefined; isDefault?: boolean | undefined }): Promise<TokenSummary> {
+    return camelKeys(await this.#call<Record<string, unknown>>('PATCH', `/tokens/${encodeURIComponent(tokenId)}/metadata`, snakeKeys({ ...patch })));
+  }
+
+  /** Revoke at the provider (RFC 7009, best effort), then delete. */
+  async deleteToken(tokenId: string): Promise<void> {
+    await this.#call<undefined>('DELETE', `/tokens/${encodeURIComponent(tokenId)}`, undefined, 5_000, 204);
+  }
+
+  async listAgentConnections(agentId: string): Promise<AgentConnection[]> {
+    const r = await this.#call<{ data: Record<string, unknown>[] }>('GET', `/agents/${encodeURIComponent(agentId)}/connections`);
+    return r.data.map((c) => camelKeys<AgentConnection>(c));
+  }
+
+  /** Owner key only: hand one of this key's accounts to an agent (recorded as an approval). */
+  async createAgentConnection(agentId: string, oauthTokenId: string): Promise<AgentConnection> {
+    return camelKeys(await this.#call<Record<string, unknown>>('POST', `/agents/${encodeURIComponent(agentId)}/connections`, { oauth_token_id: oauthTokenId }, 5_000, 201));
+  }
+
+  async deleteAgentConnection(agentId: string, connectionId: string): Promise<void> {
+    await this.#call<undefined>('DELETE', `/agents/${encodeURIComponent(agentId)}/connections/${encodeURIComponent(connectionId)}`, undefined, 5_000, 204);
+  }
+
+  /** Owner key only: import a token obtained elsewhere as the agent's account for the provider. */
+  async upsertAgentProviderToken(agentId: string, providerId: string, params: UpsertAgentTokenParams): Promise<AgentConnection> {
+    return camelKeys(await this.#call<Record<string, unknown>>('POST', `/agents/${encodeURIComponent(agentId)}/providers/${encodeURIComponent(providerId)}/tokens`, snakeKeys({ ...params }), 5_000, 201));
+  }
+
+  async slackWorkspaceTokensExist(): Promise<boolean> {
+    return (await this.#call<{ has_token: boolean }>('GET', '/tokens/workspace/slack/exists')).has_token;
+  }
+
+  /** Owner key only: revoke and delete every Slack account. */
+  async revokeSlackWorkspaceTokens(): Promise<{ message: string; revoked: number }> {
+    return this.#call('DELETE', '/tokens/workspace/slack');
   }
 }

@@ -184,7 +184,10 @@ export function checkSuccessBody(route: string, body: unknown, brokerUrl: string
     case 'mcp-discover': return exact(w, body, SDK_PROVIDER);
     case 'provider-delete': return assert.deepEqual(body, { message: 'Provider deleted' }, w);
     case 'authenticate': {
-      exact(w, body, { status: (v) => v === 'completed' || v === 'pending', url: isStringOrNull, auth_id: isStringOrNull, token: isStringOrNull, expires_at: isIso }, ['expires_at']);
+      exact(w, body, {
+        status: (v) => v === 'completed' || v === 'pending', url: isStringOrNull, auth_id: isStringOrNull, token: isStringOrNull, expires_at: isIso,
+        user_id: isString, metadata: (v) => v === null || (typeof v === 'object' && isString((v as { token_id?: unknown }).token_id)),
+      }, ['expires_at']);
       const b = body as { status: string; url: string | null; auth_id: string | null; token: string | null };
       if (b.status === 'completed') assert.ok(isString(b.token) && b.url === null && b.auth_id === null, `${w}: completed without a token`);
       else {
