@@ -114,6 +114,10 @@ export class AccountService {
 
   // ---- agent connections -------------------------------------------------------------
 
+  bindingsOf(connectionId: string): AgentConnection[] {
+    return this.#store.agentConnections.listForConnection(connectionId);
+  }
+
   listForAgent(scope: AccountScope, agentId: string): Array<{ binding: AgentConnection; account: ConnectionRecord }> {
     const bindings = scope === 'all' ? this.#store.agentConnections.listAll().filter((a) => a.agentId === agentId) : this.#store.agentConnections.listForAgent(scope.keyId, agentId);
     return bindings.flatMap((binding) => {

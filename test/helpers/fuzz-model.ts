@@ -148,6 +148,8 @@ const CONNECTION_VIEW: Shape = {
   id: isString, provider_id: isString, provider_name: isString, key_label: isString, user_id: isString, agent_id: isStringOrNull,
   scopes: isStringArray, status: (v) => ['ok', 'refreshing', 'needs_reauth', 'expired'].includes(v as string), expires_at: isIsoOrNull,
   last_refresh_at: isIsoOrNull, next_refresh_at: isIsoOrNull, created_at: isIso, updated_at: isIso,
+  label: isStringOrNull, is_default: (v) => typeof v === 'boolean', source: (v) => v === 'flow' || v === 'import',
+  bound_agents: (v) => Array.isArray(v) && v.every((b) => typeof b === 'object' && b !== null && isString((b as { agent_id?: unknown }).agent_id)),
 };
 
 const PENDING_VIEW: Shape = {

@@ -23,6 +23,22 @@ describe('two accounts at one provider (oidc-provider)', () => {
     assert.ok(t, `an account labelled ${label}`);
     return t;
   };
+  /** Approve on /start and consent as carol, stopping before the provider's redirect back to Latchkey. */
+  const approveStopping = async (startUrl: string) => {
+    const browser = new HttpBrowser();
+    let last: string | undefined;
+    const stopBefore = (u: string): boolean => {
+      if (u.includes('/host-oauth-callback/')) { last = u; return true; }
+      return false;
+    };
+    await browser.go(broker.loginUrl());
+    const page = await browser.go(startUrl);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const action = new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', startUrl).toString();
+    const atProvider = await browser.go(action, { form: { _csrf: csrf, duration: '1h', decision: 'approve' } });
+    await consentAtOidc(browser, atProvider, { login: 'carol', stopBefore });
+    return { browser: { browser, get last() { return last; } } };
+  };
   const subOf = async (token: string) => (await idp.userinfo(token)).body.sub as string;
 
   before(async () => {
@@ -99,6 +115,23 @@ describe('two accounts at one provider (oidc-provider)', () => {
     assert.equal(await subOf(granted.body.token), 'bob');
   });
 
+  test('a GitHub App "setup URL" redirect with code+state finishes the sign-in and keeps the integer installation_id', async () => {
+    const carol = await auth({ force_new: true, user_id: 'carol' });
+    const { browser } = await approveStopping(carol.body.url);
+    const back = browser.last;
+    assert.ok(back, 'stopped before the callback');
+    const redirect = new URL(back);
+    // The provider's own redirect parameters (code, state, iss) arrive at the setup URL instead.
+    const params = new URLSearchParams(redirect.search);
+    params.set('setup_action', 'install');
+    params.set('installation_id', '4242');
+    const setupUrl = `${broker.url}/v2/auth/setup/multi?${params}`;
+    const done = await browser.browser.go(setupUrl);
+    assert.match(done.text, /Connected to Multi IdP/);
+    const account = broker.core.listConnections().find((c) => c.userId === 'carol');
+    assert.equal(account?.installationId, 4242);
+  });
+
   test('DELETE one account revokes it at the provider first (RFC 7009), then the other is the default', async () => {
     const alice = await byLabel('alice@example.test');
     const revocations = idp.revocationCalls;
@@ -106,7 +139,7 @@ describe('two accounts at one provider (oidc-provider)', () => {
     assert.equal(del.status, 204);
     assert.equal(idp.revocationCalls, revocations + 1);
     assert.equal((await auth({ token_id: alice.id })).status, 404);
-    const list = await tokens();
+    const list = (await tokens()).filter((t) => t.provider_account_label !== 'carol@example.test');
     assert.deepEqual(list.map((t) => [t.provider_account_label, t.is_default]), [['bob@example.test', true]]);
   });
 });

@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { HttpBrowser } from '../helpers/http-browser.ts';
+import { signIn } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 const ISSUER = 'https://idp.example.test';
@@ -69,7 +71,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.equal(auth.body.token, 'imported-access-2');
   });
 
-  test('import, binding and workspace revocation are owner decisions: an agent key gets 403 with a detail', async () => {
+  test('S17 import, binding and workspace revocation are owner decisions: an agent key gets 403 with a detail', async () => {
     const imp = await importToken('importer', { access_token: 'x' }, agentKey);
     assert.equal(imp.status, 403);
     assert.match(imp.body.detail, /agent role and cannot import tokens/);
@@ -98,7 +100,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.deepEqual(hostPrefix.body, all.body.filter((t: { provider_id: string }) => t.provider_id === 'test-idp'));
   });
 
-  test('PATCH /v2/auth/tokens/{id}/metadata: relabel, make default; null leaves a field; another key\'s id → 404; not a UUID → 422', async () => {
+  test('S16 PATCH /v2/auth/tokens/{id}/metadata: relabel, make default; null leaves a field; another key\'s id → 404; not a UUID → 422', async () => {
     const made = await importToken('patcher', { access_token: 'patch-me', provider_account_label: 'first' });
     const id = made.body.oauth_token_id;
     const relabel = await broker.api(`/v2/auth/tokens/${id}/metadata`, { method: 'PATCH', body: { provider_account_label: 'renamed\u202e', is_default: null } });
@@ -163,7 +165,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.ok(activity('agent.connection.deleted').some((e) => e.agentId === 'second-agent'));
   });
 
-  test('authenticate token_id: not a UUID → 422; unknown or another key\'s → 404; own → that account', async () => {
+  test('S16 authenticate token_id: not a UUID → 422; unknown or another key\'s → 404; own → that account', async () => {
     const made = await importToken('pinned', { access_token: 'pinned-account', scopes: ['api:read'] });
     const id = made.body.oauth_token_id;
     const bad = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: [], token_id: 'abc' } });
@@ -197,7 +199,51 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     await broker.api('/v2/auth/providers/test-idp', { method: 'PATCH', body: { allowed_redirect_uris: ['https://app.example.test/oauth/done'] } });
     const listed = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:write'], user_id: 'dave', redirect_uri: 'https://app.example.test/oauth/done' } });
     assert.equal(listed.body.status, 'pending');
-    assert.equal(broker.core.requests.get(listed.body.auth_id)?.redirectUri, 'https://app.example.test/oauth/done');
+    // The owner approves: the provider's authorization URL carries the chosen redirect_uri.
+    const browser = new HttpBrowser();
+    await browser.go(broker.loginUrl());
+    const page = await browser.go(listed.body.url);
+    assert.match(page.text, /LangSmith user|Approve/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const toProvider = await browser.go(new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', listed.body.url).toString(), {
+      form: { _csrf: csrf, duration: '1h', decision: 'approve' }, stopBefore: (u) => u.startsWith(ISSUER),
+    });
+    assert.equal(toProvider.stopped, true);
+    assert.equal(new URL(toProvider.url).searchParams.get('redirect_uri'), 'https://app.example.test/oauth/done');
+  });
+
+  test('the /start page shows ls_user_id to the owner (not used for keying)', async () => {
+    const res = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:admin'], ls_user_id: 'ls-user-7' } });
+    const browser = new HttpBrowser();
+    await browser.go(broker.loginUrl());
+    const page = await browser.go(res.body.url);
+    assert.match(page.text, /LangSmith user<\/dt><dd>ls-user-7/);
+    assert.ok(activity('request.created').some((e) => e.detail?.includes('LangSmith user ls-user-7')), 'and it is in the activity log');
+  });
+
+  test('window (owner API): accounts show label, default and bound agents; the owner relabels, binds, unbinds and deletes', async () => {
+    const made = await importToken('window-agent', { access_token: 'window-token', provider_account_label: 'ops' });
+    const id = made.body.oauth_token_id;
+    const owner = await signIn(broker);
+    const listed = await owner.call('GET', '/ui/api/connections');
+    const view = listed.body.find((c: { id: string }) => c.id === id);
+    assert.equal(view.label, 'ops');
+    assert.equal(view.source, 'import');
+    assert.deepEqual(view.bound_agents.map((b: { agent_id: string }) => b.agent_id), ['window-agent']);
+    const relabelled = await owner.call('PATCH', `/ui/api/connections/${id}`, { label: 'ops team' });
+    assert.equal(relabelled.status, 200);
+    assert.equal(relabelled.body.label, 'ops team');
+    const bound = await owner.call('POST', `/ui/api/connections/${id}/agents`, { agent_id: 'helper-agent' });
+    assert.equal(bound.status, 200);
+    assert.deepEqual(bound.body.bound_agents.map((b: { agent_id: string }) => b.agent_id).sort(), ['helper-agent', 'window-agent']);
+    const auth = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: [], agent_id: 'helper-agent' } });
+    assert.equal(auth.body.token, 'window-token', 'the window\'s binding is an approval');
+    assert.ok(activity('agent.connection.created').some((e) => e.agentId === 'helper-agent' && e.channel === 'window'));
+    const helper = bound.body.bound_agents.find((b: { agent_id: string }) => b.agent_id === 'helper-agent');
+    const unbound = await owner.call('DELETE', `/ui/api/connections/${id}/agents/${helper.binding_id}`);
+    assert.deepEqual(unbound.body.bound_agents.map((b: { agent_id: string }) => b.agent_id), ['window-agent']);
+    assert.equal((await owner.call('DELETE', `/ui/api/connections/${id}`)).status, 200);
+    assert.equal((await owner.call('PATCH', `/ui/api/connections/${id}`, { label: 'x' })).status, 404);
   });
 
   test('Slack workspace: exists sees the whole store for the owner key and only its own for an agent; DELETE revokes every Slack account', async () => {
@@ -211,6 +257,33 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.deepEqual(del.body, { message: 'Slack tokens revoked', revoked: 1 });
     assert.deepEqual((await broker.api('/v2/auth/tokens/workspace/slack/exists')).body, { has_token: false });
     assert.ok(activity('workspace.slack.revoked').length === 1);
+  });
+});
+
+describe('GET /v2/auth/setup/{provider_id}: GitHub App installs (upstream §5 #31)', () => {
+  let broker: TestBroker;
+  before(async () => {
+    broker = await startTestBroker();
+    await broker.api('/v2/auth/providers', { body: providerBody(ISSUER) });
+  });
+  after(() => broker.cleanup());
+  const setup = (query: string, prefix = '/v2/auth') => fetch(`${broker.url}${prefix}/setup/test-idp?${query}`).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+  test('an update changes nothing; a non-integer installation_id is 422; error and error_description are shown, escaped', async () => {
+    const before = broker.core.listConnections().length;
+    const update = await setup('setup_action=update&installation_id=42&code=abc&state=xyz');
+    assert.equal(update.status, 200);
+    assert.match(update.text, /Installation updated/);
+    assert.equal(broker.core.listConnections().length, before, 'an update exchanges nothing');
+    const bad = await setup('setup_action=install&installation_id=forty-two', '/api-host/v2/auth');
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /installation_id must be an integer/);
+    const error = await setup(`error=access_denied&error_description=${encodeURIComponent('<b>no</b> thanks')}`);
+    assert.equal(error.status, 200);
+    assert.match(error.text, /access_denied — &lt;b&gt;no&lt;\/b&gt; thanks/);
+    const neutral = await setup('setup_action=request');
+    assert.equal(neutral.status, 200);
+    assert.match(neutral.text, /Nothing to sign in to here/);
   });
 });
 

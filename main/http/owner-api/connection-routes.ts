@@ -5,10 +5,13 @@ import { NeedsReauth } from '../../core/connections.ts';
 import { NotFound, Unavailable } from '../../core/errors.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
 import { owner } from '../request-context.ts';
+import { parse } from '../schemas.ts';
+import { bindAgentBody, updateConnectionBody } from './schemas.ts';
 import { connectionView, grantView } from './views.ts';
 
 export function connectionRoutes(core: Core, baseUrl: () => string, now: () => number): Router {
   const r = Router();
+  const channel = (res: Parameters<typeof owner>[0]): string => (owner(res).via === 'control' ? 'cli' : 'window');
   const find = (id: string) => {
     const c = core.connections.byId(id);
     if (!c) throw new NotFound(`No connection '${id}'; it may have been revoked.`);
@@ -39,6 +42,28 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
     const c = find(req.params.id);
     await core.connections.remove([c], owner(res).via === 'control' ? 'cli' : 'window');
     res.json({ id: c.id, revoked: true });
+  });
+
+  // Several accounts per provider (issue 14): the owner relabels, picks the default, binds.
+  r.patch('/connections/:id', (req, res) => {
+    const b = parse(updateConnectionBody, req.body ?? {}, 'body');
+    const c = core.accounts.update('all', find(req.params.id).id, { label: b.label, isDefault: b.is_default }, channel(res));
+    res.json(connectionView(core, c, now()));
+  });
+
+  r.post('/connections/:id/agents', (req, res) => {
+    const b = parse(bindAgentBody, req.body ?? {}, 'body');
+    const via = owner(res).via === 'control' ? 'cli' : 'window';
+    const made = core.accounts.bind('all', b.agent_id, find(req.params.id).id, via === 'cli' ? 'Latchkey CLI' : 'Latchkey window', via);
+    res.json(connectionView(core, made.account, now()));
+  });
+
+  r.delete('/connections/:id/agents/:bindingId', (req, res) => {
+    const c = find(req.params.id);
+    const binding = core.accounts.bindingsOf(c.id).find((b) => b.id === req.params.bindingId);
+    if (!binding) throw new NotFound(`No agent binding '${req.params.bindingId}' on this account.`);
+    core.accounts.unbind('all', binding.agentId, binding.id, channel(res));
+    res.json(connectionView(core, find(c.id), now()));
   });
 
   r.get('/grants', (_req, res) => {

@@ -51,3 +51,6 @@ export const activityQuery = z.object({
   since: str.optional(), until: str.optional(), before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+export const updateConnectionBody = z.object({ label: safeText(200).nullish(), is_default: z.boolean().nullish() });
+export const bindAgentBody = z.object({ agent_id: safeText(256).min(1, 'agent_id must not be empty') });
