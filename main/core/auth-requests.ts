@@ -18,6 +18,7 @@ import type { Clock, ConnectionRecord, Ids, Logger, Store, AuthRequestRecord } f
 import type { ProviderService } from './providers.ts';
 import { NeedsReauth, type ConnectionService } from './connections.ts';
 import { type ScopeSet, isSubset, normalizeScopes, unionScopes } from './scopes.ts';
+import { findTemplate } from './templates/catalog.ts';
 import { WaitRegistry } from './waiters.ts';
 
 export const PENDING_TTL_MS = 15 * 60_000;
@@ -149,7 +150,8 @@ export class AuthRequests {
       userId: subject.userId,
       agentId: subject.agentId,
       scopes,
-      consentScopes: unionScopes(held, scopes),
+      // `scopes: []` (LangChain's tool server sends it) asks for the template's defaults when nothing is held yet.
+      consentScopes: unionScopes(held, scopes.length === 0 && held.length === 0 ? normalizeScopes(findTemplate(provider.templateId)?.defaultScopes ?? []) : scopes),
       status: 'pending',
       approved,
       // Consent is not needed when the only thing missing is the owner's approval.

@@ -186,8 +186,9 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.equal(pending.body.user_id, 'carol');
     assert.equal(pending.body.metadata, null);
     for (const k of ['url', 'auth_id', 'token']) assert.ok(k in pending.body);
-    const noUser = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:write'], check_only: true } });
-    assert.equal(noUser.body.user_id, 'default');
+    const noUser = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:write'], check_only: true }, headers: { 'x-user-id': 'mallory', 'x-tenant-id': 't1', 'x-service-key': 's' } });
+    assert.equal(noUser.status, 200);
+    assert.equal(noUser.body.user_id, 'default', 'X-User-Id and friends are accepted and ignored: identity comes from the key only');
     assert.equal(broker.core.requests.get(pending.body.auth_id)?.lsUserId, 'ls-42');
     assert.equal(broker.core.requests.get(pending.body.auth_id)?.userId, 'carol', 'ls_user_id is not used for keying');
 
@@ -244,6 +245,16 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.deepEqual(unbound.body.bound_agents.map((b: { agent_id: string }) => b.agent_id), ['window-agent']);
     assert.equal((await owner.call('DELETE', `/ui/api/connections/${id}`)).status, 200);
     assert.equal((await owner.call('PATCH', `/ui/api/connections/${id}`, { label: 'x' })).status, 404);
+  });
+
+  test('scopes: [] is accepted; with nothing held the consent asks for the template\'s default scopes', async () => {
+    broker.core.createFromTemplate({ templateId: 'github', providerId: 'gh', clientId: 'gh-client', clientSecret: 'gh-secret' });
+    const res = await broker.api('/v2/auth/authenticate', { body: { provider: 'gh', scopes: [] } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, 'pending');
+    const request = broker.core.requests.get(res.body.auth_id);
+    assert.ok(request && request.consentScopes.length > 0, 'the template default scopes');
+    assert.deepEqual([...(request?.consentScopes ?? [])], ['read:user']);
   });
 
   test('Slack workspace: exists sees the whole store for the owner key and only its own for an agent; DELETE revokes every Slack account', async () => {
