@@ -11,7 +11,7 @@ const nodeIo = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', '
 const outerLayers = (layers) => [...layers.flatMap((l) => [`**/${l}/*`, `**/${l}/**`]), '**/compose.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'renderer/dist/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'packages/*/dist/**', 'renderer/dist/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,5 +68,28 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    // The client package ships on its own (Node ≥ 18, Deno, Bun, browsers' bundlers): web APIs
+    // and its own files only — no Node modules, no dependencies, nothing from the broker.
+    files: ['packages/client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', ...nodeIo, 'zod', 'express'], message: 'packages/client has zero dependencies and uses web APIs only.' },
+          { group: ['../*', '../**'], message: 'packages/client/src imports only its own files.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The contract is declarations and parsing: core and the client's wire types, never a transport or adapter.
+    files: ['main/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only main/shell/ may import electron.' }, ...adapterLibraries.map((name) => ({ name, message: 'main/contract is transport- and adapter-free.' })), ...nodeIo.map((name) => ({ name, message: 'main/contract does no I/O.' }))],
+        patterns: [{ group: outerLayers(['adapters', 'http', 'shell', 'cli']), message: 'main/contract must not import http, adapters, cli or shell.' }],
+      }],
+    },
   },
 );

@@ -17,6 +17,7 @@ import type { ApprovalMode } from './core/policy.ts';
 import type { EventBus } from './core/events.ts';
 import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger } from './core/ports.ts';
+import { SWEEP_INTERVAL_MS } from './core/refresh-sweep.ts';
 import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
 import { sdkHandlers } from './http/sdk-handlers.ts';
@@ -64,7 +65,6 @@ export class PortInUseError extends Error {
   }
 }
 
-const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   mkdirSync(options.home, { recursive: true, mode: 0o700 });

@@ -5,12 +5,39 @@
  * OAuth client (UpstreamError).
  */
 import { resourceMetadataUrl, wellKnownMetadataUrls } from '../core/mcp/protected-resource.ts';
+import { parseChallenges } from '../core/mcp/www-authenticate.ts';
 import type { ClientRegistrationRequest, OAuthClient, ProtectedResourceMetadataDocument } from '../core/ports.ts';
 import { checkEndpointUrl } from '../core/providers.ts';
 import { UpstreamError } from '../core/upstream-error.ts';
 
 /** Metadata documents are small; refuse to buffer anything that is not. */
 const MAX_DOCUMENT_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * MCP clients send the protocol version on every HTTP request, discovery included, so a
+ * server can answer with the metadata layout of that version.
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#protocol-version-header
+ */
+export const MCP_PROTOCOL_VERSION = '2025-06-18';
+export const MCP_HEADERS: Readonly<Record<string, string>> = { 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
+
+const isLoopback = (url: string): boolean => LOOPBACK.has(new URL(url).hostname);
+
+function resolveRedirect(location: string, base: string): string {
+  try {
+    return new URL(location, base).toString();
+  } catch {
+    throw new UpstreamError('protocol', `${base} redirected to an invalid URL`);
+  }
+}
+
+/** The `scope` a Bearer challenge asks for (RFC 6750 §3), the MCP client's first choice of scopes. */
+function challengeScope(header: string | null): string | null {
+  if (!header) return null;
+  return parseChallenges(header).find((c) => c.scheme === 'bearer' && c.params.scope)?.params.scope ?? null;
+}
 
 export interface McpDiscoveryClientOptions {
   fetch: typeof fetch;
@@ -21,14 +48,16 @@ export interface McpDiscoveryClientOptions {
 export type McpDiscoveryClient = Required<Pick<OAuthClient, 'fetchProtectedResourceMetadata' | 'registerClient'>>;
 
 export function createMcpDiscoveryClient(options: McpDiscoveryClientOptions): McpDiscoveryClient {
+  /**
+   * One request, no redirect followed. Every network failure reads the same — "unreachable",
+   * nothing about refused, reset or silent ports — so the detail of a failed discovery
+   * cannot map which loopback ports listen (S40).
+   */
   const send = async (url: string, init: RequestInit): Promise<Response> => {
     try {
-      return await options.fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+      return await options.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
     } catch (err) {
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-        throw new UpstreamError('transient', `${url} did not answer in time`, null, err);
-      }
-      throw new UpstreamError('transient', `${url} is unreachable (${err instanceof Error ? err.message : String(err)})`, null, err);
+      throw new UpstreamError('transient', `${url} is unreachable`, null, err);
     }
   };
 
@@ -41,21 +70,43 @@ export function createMcpDiscoveryClient(options: McpDiscoveryClientOptions): Mc
     }
   };
 
+  /**
+   * GET, following redirects one hop at a time: each target passes the same URL rule as the
+   * first URL, and no hop leads from another host into this machine's loopback (S40).
+   */
+  const get = async (url: string, headers: Record<string, string>): Promise<{ res: Response; url: string }> => {
+    let current = url;
+    checkUrl(current);
+    for (let hop = 0; ; hop++) {
+      const res = await send(current, { method: 'GET', headers: { ...headers, ...MCP_HEADERS } });
+      const location = REDIRECTS.has(res.status) ? res.headers.get('location') : null;
+      if (location === null) return { res, url: current };
+      await res.body?.cancel().catch(() => {});
+      if (hop === MAX_REDIRECTS) throw new UpstreamError('protocol', `${url} redirected more than ${MAX_REDIRECTS} times`);
+      const next = resolveRedirect(location, current);
+      checkUrl(next);
+      if (isLoopback(next) && !isLoopback(current)) {
+        throw new UpstreamError('protocol', `refusing to follow the redirect from ${current} to ${next}: a remote server may not send Latchkey to this machine`);
+      }
+      current = next;
+    }
+  };
+
   return {
     async fetchProtectedResourceMetadata(serverUrl: string): Promise<ProtectedResourceMetadataDocument> {
       // RFC 9728 §5.1: an unauthenticated request draws a 401 whose Bearer challenge names
       // the metadata. GET, because it changes nothing on a server that answers it anyway.
-      const probe = await send(serverUrl, { method: 'GET', redirect: 'manual', headers: { accept: 'application/json, text/event-stream' } });
+      const { res: probe, url: probedUrl } = await get(serverUrl, { accept: 'application/json, text/event-stream' });
       await probe.body?.cancel().catch(() => {});
-      const advertised = resourceMetadataUrl(probe.headers.get('www-authenticate'), serverUrl);
+      const challenge = probe.headers.get('www-authenticate');
+      const advertised = resourceMetadataUrl(challenge, probedUrl);
       const candidates = advertised ? [advertised] : wellKnownMetadataUrls(serverUrl);
       const misses: string[] = [];
-      for (const url of candidates) {
-        checkUrl(url);
-        const res = await send(url, { method: 'GET', headers: { accept: 'application/json' } });
-        if (res.status === 200) return { url, document: await readJson(res, url) };
+      for (const candidate of candidates) {
+        const { res, url } = await get(candidate, { accept: 'application/json' });
+        if (res.status === 200) return { url, document: await readJson(res, url), challengeScope: challengeScope(challenge) };
         await res.body?.cancel().catch(() => {});
-        misses.push(`${url} answered HTTP ${res.status}`);
+        misses.push(`${candidate} answered HTTP ${res.status}`);
         // Only a missing document sends us on to the next candidate.
         if (res.status !== 404) break;
       }
@@ -65,12 +116,13 @@ export function createMcpDiscoveryClient(options: McpDiscoveryClientOptions): Mc
 
     async registerClient(endpoint: string, metadata: ClientRegistrationRequest): Promise<unknown> {
       checkUrl(endpoint);
+      // Never redirected: a 307 would replay the registration elsewhere.
       const res = await send(endpoint, {
         method: 'POST',
-        redirect: 'error',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...MCP_HEADERS },
         body: JSON.stringify(metadata),
       });
+      if (REDIRECTS.has(res.status)) throw new UpstreamError('protocol', `the server answered HTTP ${res.status} (a redirect, which Latchkey does not follow for registration)`);
       // RFC 7591 §3.2.1 says 201; some servers answer 200, which carries the same body.
       if (res.status === 201 || res.status === 200) return readJson(res, endpoint);
       throw await registrationError(res);

@@ -10,7 +10,7 @@ import type { Provider } from '../core/model.ts';
 import type { OAuthClient, OAuthClientConfig, ServerMetadata, TokenResponse } from '../core/ports.ts';
 import { UpstreamError } from '../core/upstream-error.ts';
 import { withTokenQuirks } from './token-quirks.ts';
-import { createMcpDiscoveryClient } from './mcp-discovery-client.ts';
+import { MCP_HEADERS, createMcpDiscoveryClient } from './mcp-discovery-client.ts';
 
 /** The SDK gives non-wait calls 5 s; leave room for our own work around the provider call. */
 export const PROVIDER_TIMEOUT_MS = 3_500;
@@ -49,13 +49,19 @@ function isInsecureAllowed(url: string, optIn: boolean): boolean {
   return u.protocol === 'http:' && (optIn || LOOPBACK.has(u.hostname));
 }
 
+/** fetch's own failures: no HTTP answer at all (refused, reset, DNS, TLS, deadline). */
+function isNetworkFailure(err: unknown): boolean {
+  return err instanceof TypeError || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+}
+
 /** Turn anything oauth4webapi or fetch throws into an UpstreamError. */
 export function classify(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (err instanceof oauth.ResponseBodyError) {
     const message = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
     if (err.error === 'invalid_grant') return new UpstreamError('invalid_grant', message, err.error, err);
-    if (err.status >= 500) return new UpstreamError('transient', `provider answered HTTP ${err.status}`, err.error, err);
+    // A 5xx is transient, but what the server said goes into the detail.
+    if (err.status >= 500) return new UpstreamError('transient', `provider answered HTTP ${err.status} ${message}`, err.error, err);
     return new UpstreamError('oauth_error', message, err.error, err);
   }
   if (err instanceof oauth.OperationProcessingError) {
@@ -70,6 +76,22 @@ export function classify(err: unknown): UpstreamError {
   }
   if (err instanceof TypeError) return new UpstreamError('transient', `provider unreachable (${err.message})`, null, err);
   return new UpstreamError('protocol', err instanceof Error ? err.message : String(err), null, err);
+}
+
+/**
+ * oauth4webapi's authorization-response check: RFC 9207 `iss` first, then `state`, then an
+ * `error` (thrown as AuthorizationResponseError). A provider configured by hand has no issuer
+ * to compare with, so its `iss` is dropped rather than trusted.
+ */
+function validateAuthorizationResponse(cfg: OAuthClientConfig, callbackParams: URLSearchParams, expectedState: string | typeof oauth.skipStateCheck): URLSearchParams {
+  const params = new URLSearchParams(callbackParams);
+  if (cfg.provider.issuer === null) params.delete('iss');
+  try {
+    return oauth.validateAuthResponse(authorizationServer(cfg.provider), { client_id: cfg.provider.clientId }, params, expectedState);
+  } catch (err) {
+    if (err instanceof oauth.AuthorizationResponseError) throw err;
+    throw new UpstreamError('protocol', 'the authorization response failed validation (issuer mismatch)', 'iss_mismatch', err);
+  }
 }
 
 export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient {
@@ -104,13 +126,16 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
   return {
     ...createMcpDiscoveryClient({ fetch: baseFetch, timeoutMs, allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
 
-    async discover(issuer) {
+    async discover(issuer, discoverOptions = {}) {
       const issuerUrl = new URL(issuer);
       const insecure = isInsecureAllowed(issuer, options.allowInsecureEndpoints ?? false) ? { [oauth.allowInsecureRequests]: true } : {};
+      // oauth4webapi never follows a redirect here (it answers 3xx with an error), so no hop
+      // can lead past the URL rule the issuer was checked against (S40).
+      const headers = discoverOptions.forMcp ? { headers: MCP_HEADERS } : {};
       let lastError: unknown;
       for (const algorithm of ['oidc', 'oauth2'] as const) {
         try {
-          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure });
+          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure, ...headers });
           const as = await oauth.processDiscoveryResponse(issuerUrl, res);
           if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
           return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
@@ -122,6 +147,9 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
           }
         }
       }
+      // Refused, reset or silent: all the same "unreachable", so discovery cannot be used to
+      // map which loopback ports listen (S40).
+      if (isNetworkFailure(lastError)) throw new UpstreamError('transient', `${issuer} is unreachable`, null, lastError);
       throw classify(lastError);
     },
 
@@ -130,17 +158,19 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
     },
 
+    checkIssuer(cfg, callbackParams) {
+      try {
+        validateAuthorizationResponse(cfg, callbackParams, oauth.skipStateCheck);
+      } catch (err) {
+        // An error response whose `iss` passed: the error itself is the flow's to report.
+        if (!(err instanceof oauth.AuthorizationResponseError)) throw err;
+      }
+    },
+
     async exchangeCode(cfg, input) {
       const as = authorizationServer(cfg.provider);
       const client: oauth.Client = { client_id: cfg.provider.clientId };
-      const params = new URLSearchParams(input.callbackParams);
-      if (cfg.provider.issuer === null) params.delete('iss');
-      let validated: URLSearchParams;
-      try {
-        validated = oauth.validateAuthResponse(as, client, params, input.expectedState);
-      } catch (err) {
-        throw new UpstreamError('protocol', 'the authorization response failed validation (issuer mismatch)', 'iss_mismatch', err);
-      }
+      const validated = validateAuthorizationResponse(cfg, input.callbackParams, input.expectedState);
       try {
         const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(cfg), validated, input.redirectUri,
           input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl, resourceParam(cfg)));

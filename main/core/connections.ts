@@ -1,37 +1,19 @@
 /**
  * Connections: stored token sets, several accounts per namespace (provider, key, user,
- * agent), one of them the default (accounts.ts picks which one a request uses). Owns sealing,
- * the decrypted-token cache for the hot path, and refresh.
- *
- * Refresh rules (design.md §5, S20–S23): one in-flight refresh per connection; the stored
- * set is re-read after acquiring it; the rotated set is committed before any caller sees
- * the new access token; `invalid_grant` on an unchanged set marks the connection
- * `needs_reauth`; transient failures back off and never revoke.
+ * agent), one of them the default (accounts.ts picks which one a request uses). Owns sealing
+ * and the decrypted-token cache for the hot path; refresh lives in core/refresh.ts.
  */
 import type { ActivityLog } from './activity.ts';
 import { Unavailable } from './errors.ts';
 import type { Connection, ConnectionSource, TokenSet } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import type { ProviderService } from './providers.ts';
-import { type ScopeSet, parseGrantedScope } from './scopes.ts';
-import { quirksFor } from './templates/quirks.ts';
-import { parseTokenSet, serializeTokenSet, tokenSetFromResponse } from './token-sets.ts';
-import { UpstreamError } from './upstream-error.ts';
+import { DEFAULT_REFRESH_MARGIN_MS, NeedsReauth, TokenRefresher, type RefreshOptions } from './refresh.ts';
+import type { ScopeSet } from './scopes.ts';
+import { parseTokenSet, serializeTokenSet } from './token-sets.ts';
 
-export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
-/** Templates may tune the margin, up to this. */
-export const MAX_REFRESH_MARGIN_MS = 60 * 60_000;
-const BACKOFF_BASE_MS = 2_000;
-const BACKOFF_CAP_MS = 5 * 60_000;
-
-/** The connection exists but a human must consent again (S22). */
-export class NeedsReauth extends Error {
-  readonly connectionId: string;
-  constructor(connectionId: string) {
-    super('connection needs re-authorization');
-    this.connectionId = connectionId;
-  }
-}
+// Re-exported: callers have always found these here.
+export { DEFAULT_REFRESH_MARGIN_MS, MAX_REFRESH_MARGIN_MS, NeedsReauth } from './refresh.ts';
 
 export interface ConnectionKey {
   providerId: string;
@@ -43,8 +25,6 @@ export interface ConnectionKey {
 export function connectionAad(id: string, generation: number): string {
   return `connection:${id}:${generation}`;
 }
-
-interface Backoff { failures: number; until: number }
 
 export interface SaveOptions {
   /** Write into this existing account; absent: a new account in the namespace. */
@@ -64,17 +44,15 @@ export class ConnectionService {
   readonly #vault: Vault;
   readonly #clock: Clock;
   readonly #ids: Ids;
-  readonly #oauth: OAuthClient;
   readonly #providers: ProviderService;
+  readonly #oauth: OAuthClient;
   readonly #log: Logger;
-  readonly #random: () => number;
   readonly #onNeedsReauth: (c: Connection, reason: string) => void;
   readonly #activity: ActivityLog;
   readonly refreshMarginMs: number;
   /** Decrypted sets by connection id, valid for one generation. */
   readonly #cache = new Map<string, { generation: number; set: TokenSet }>();
-  readonly #inFlight = new Map<string, Promise<TokenSet>>();
-  readonly #backoff = new Map<string, Backoff>();
+  readonly #refresher: TokenRefresher;
 
   constructor(deps: {
     store: Store; vault: Vault; clock: Clock; ids: Ids; oauth: OAuthClient; providers: ProviderService; logger: Logger;
@@ -88,9 +66,18 @@ export class ConnectionService {
     this.#oauth = deps.oauth;
     this.#providers = deps.providers;
     this.#log = deps.logger;
-    this.#random = deps.random ?? Math.random;
     this.refreshMarginMs = deps.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
     this.#onNeedsReauth = deps.onNeedsReauth;
+    this.#refresher = new TokenRefresher({
+      target: {
+        byId: (id) => this.byId(id),
+        read: (c) => this.read(c),
+        commitRefreshed: (c, set, granted) => this.save(c, set, granted, { connectionId: c.id, refreshed: true }),
+        markNeedsReauth: (c, reason) => this.markNeedsReauth(c, reason),
+      },
+      clock: deps.clock, oauth: deps.oauth, providers: deps.providers, logger: deps.logger,
+      activity: deps.activity, random: deps.random ?? Math.random, marginMs: this.refreshMarginMs,
+    });
   }
 
   /** The namespace's default account. */
@@ -107,8 +94,10 @@ export class ConnectionService {
    * `grantedScopes` are what the provider said it granted; when it said nothing the
    * requested scopes are assumed granted (RFC 6749 §5.1: scope is optional if identical).
    */
-  save(k: ConnectionKey, set: TokenSet, grantedScopes: ScopeSet, opts: SaveOptions = {}): ConnectionRecord {
+  save(k: ConnectionKey, given: TokenSet, grantedScopes: ScopeSet, opts: SaveOptions = {}): ConnectionRecord {
     const now = this.#clock.now();
+    // The issue time bounds the refresh margin by the set's lifetime (core/refresh.ts).
+    const set: TokenSet = given.issuedAt === undefined ? { ...given, issuedAt: now } : given;
     return this.#store.transaction(() => {
       const existing = opts.connectionId === undefined ? undefined : this.#store.connections.byId(opts.connectionId);
       // Never resurrect an account deleted while its refresh or flow was in flight.
@@ -139,7 +128,7 @@ export class ConnectionService {
         record.isDefault = true;
       }
       this.#cache.set(id, { generation, set });
-      this.#backoff.delete(id);
+      this.#refresher.clearBackoff(id);
       return record;
     });
   }
@@ -154,100 +143,39 @@ export class ConnectionService {
       set = parseTokenSet(this.#vault.open(c.tokenCiphertext, connectionAad(c.id, c.generation)));
     } catch (err) {
       if (err instanceof Unavailable) throw err;
-      this.#markNeedsReauth(c, 'stored token set could not be decrypted');
+      this.markNeedsReauth(c, 'stored token set could not be decrypted');
       throw new NeedsReauth(c.id);
     }
     this.#cache.set(c.id, { generation: c.generation, set });
     return set;
   }
 
-  /** A usable access token: refreshed first when it expires within the margin. */
-  async fresh(c: ConnectionRecord): Promise<TokenSet> {
-    if (c.status === 'needs_reauth') throw new NeedsReauth(c.id);
-    const set = this.read(c);
-    if (!this.#nearExpiry(set, c.providerId)) return set;
-    if (!set.refreshToken) {
-      if (set.expiresAt !== null && set.expiresAt <= this.#clock.now()) {
-        this.#markNeedsReauth(c, 'access token expired and the provider gave no refresh token');
-        throw new NeedsReauth(c.id);
-      }
-      return set;
-    }
-    return this.refresh(c.id);
+  /** A usable access token: refreshed first when it is due (core/refresh.ts). */
+  fresh(c: ConnectionRecord): Promise<TokenSet> {
+    return this.#refresher.fresh(c);
   }
 
   isRefreshing(connectionId: string): boolean {
-    return this.#inFlight.has(connectionId);
+    return this.#refresher.isRefreshing(connectionId);
   }
 
-  /**
-   * Single-flight refresh of one connection. `force` (the owner's Refresh button) refreshes
-   * even a token far from expiry; it still joins a refresh already in flight.
-   */
-  refresh(connectionId: string, options: { force?: boolean } = {}): Promise<TokenSet> {
-    const running = this.#inFlight.get(connectionId);
-    if (running) return running;
-    const p = this.#refreshOnce(connectionId, options.force === true).finally(() => this.#inFlight.delete(connectionId));
-    this.#inFlight.set(connectionId, p);
-    return p;
+  /** Single-flight refresh of one connection; see TokenRefresher.refresh for the options. */
+  refresh(connectionId: string, options: RefreshOptions = {}): Promise<TokenSet> {
+    return this.#refresher.refresh(connectionId, options);
   }
 
-  async #refreshOnce(connectionId: string, force: boolean): Promise<TokenSet> {
-    // Re-read after acquiring: another writer may already have rotated the set.
-    const c = this.#store.connections.byId(connectionId);
-    if (!c || c.status === 'needs_reauth') throw new NeedsReauth(connectionId);
-    const current = this.read(c);
-    if (!force && !this.#nearExpiry(current, c.providerId)) return current;
-    if (!current.refreshToken) return current;
-    const now = this.#clock.now();
-    const backoff = this.#backoff.get(connectionId);
-    if (!force && backoff && backoff.until > now) return this.#fallback(current, backoff.until - now);
-
-    const provider = this.#providers.get(c.providerId);
-    try {
-      const res = await this.#oauth.refresh(this.#providers.clientConfig(provider), current.refreshToken ?? '', c.scopes);
-      const next = tokenSetFromResponse(res, this.#clock.now(), current);
-      const granted = parseGrantedScope(res.scope) ?? c.scopes;
-      // Durable before anyone sees the new access token (S21).
-      const saved = this.save(c, next, granted, { connectionId: c.id, refreshed: true });
-      this.#log.info('token.refreshed', { connectionId, providerId: c.providerId, generation: saved.generation });
-      this.#activity.record({ type: 'token.refreshed', ...this.#who(c), detail: next.refreshToken !== current.refreshToken ? 'refresh token rotated' : null });
-      return next;
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      if (err.kind === 'invalid_grant') {
-        // S22: the set may have been rotated by someone else meanwhile; use it if so.
-        const again = this.#store.connections.byId(connectionId);
-        if (again && again.generation !== c.generation && again.status === 'ok') return this.read(again);
-        this.#markNeedsReauth(c, err.message);
-        throw new NeedsReauth(connectionId);
-      }
-      const failures = (backoff?.failures ?? 0) + 1;
-      const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1)) * (0.5 + this.#random() / 2);
-      this.#backoff.set(connectionId, { failures, until: this.#clock.now() + delay });
-      this.#log.warn('token.refresh_failed', { connectionId, providerId: c.providerId, kind: err.kind, failures, retryInMs: Math.round(delay) });
-      this.#activity.record({ type: 'token.refresh_failed', ...this.#who(c), detail: `${err.message}; retrying in ${Math.round(delay / 1000)} s` });
-      return this.#fallback(current, delay);
-    }
+  /** Whether the connection's set is due (or will be within `aheadMs`). */
+  isDue(c: ConnectionRecord, aheadMs = 0): boolean {
+    return this.#refresher.isDue(c, this.read(c), aheadMs);
   }
 
-  /** Provider down or slow: an unexpired token is still good; an expired one is a 503. */
-  #fallback(current: TokenSet, retryInMs: number): TokenSet {
-    if (current.expiresAt === null || current.expiresAt > this.#clock.now()) return current;
-    throw new Unavailable('The provider could not refresh the expired token just now (it is down or slow). Latchkey will retry; try again shortly.', 'refresh_unavailable', retryInMs / 1000);
+  /** When the connection's next refresh is due, or null when never by time. */
+  nextRefreshAt(c: ConnectionRecord): number | null {
+    return this.#refresher.dueAt(c, this.read(c));
   }
 
-  #nearExpiry(set: TokenSet, providerId?: string): boolean {
-    if (set.expiresAt === null) return false;
-    const left = set.expiresAt - this.#clock.now();
-    // Far from expiry under any margin: decided without looking the provider up (hot path).
-    if (left > MAX_REFRESH_MARGIN_MS) return false;
-    const provider = providerId === undefined ? undefined : this.#providers.find(providerId);
-    const margin = (provider && quirksFor(provider).refreshMarginMs) ?? this.refreshMarginMs;
-    return left <= Math.min(margin, MAX_REFRESH_MARGIN_MS);
-  }
-
-  #markNeedsReauth(c: ConnectionRecord, reason: string): void {
+  /** Give up on the stored set: a human must consent again (S22, S26). */
+  markNeedsReauth(c: ConnectionRecord, reason: string): void {
     const latest = this.#store.connections.byId(c.id) ?? c;
     this.#store.connections.upsert({ ...latest, status: 'needs_reauth', updatedAt: this.#clock.now() });
     this.#cache.delete(c.id);
@@ -289,7 +217,7 @@ export class ConnectionService {
         }
       });
       this.#cache.delete(c.id);
-      this.#backoff.delete(c.id);
+      this.#refresher.clearBackoff(c.id);
     }
   }
 
@@ -299,6 +227,6 @@ export class ConnectionService {
 
   forget(connectionId: string): void {
     this.#cache.delete(connectionId);
-    this.#backoff.delete(connectionId);
+    this.#refresher.clearBackoff(connectionId);
   }
 }

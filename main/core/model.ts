@@ -56,6 +56,11 @@ export interface TokenSet {
   refreshToken: string | null;
   /** Epoch ms; null when the provider gave no expiry (e.g. GitHub OAuth Apps). */
   expiresAt: number | null;
+  /**
+   * Epoch ms when the provider issued the set: with `expiresAt` it gives the lifetime that
+   * bounds the refresh margin (core/refresh.ts). Absent in sets sealed before it was recorded.
+   */
+  issuedAt?: number;
   idToken: string | null;
   /** Everything else the provider returned, kept for provider-specific fields (instance_url…). */
   extra: Record<string, unknown>;

@@ -131,6 +131,16 @@ export class OAuthFlows {
     if (!this.#store.flows.markUsed(stateHash, now)) throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
 
     const provider = this.#providers.get(pathProviderId);
+    // RFC 9207: `iss` is checked before anything the response says is believed — an error
+    // response too, or a mix-up attacker could end the flow with a forged one (S13, S40).
+    try {
+      this.#oauth.checkIssuer(this.#providers.clientConfig(provider), params);
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      this.#requests.fail(request, `${provider.name} refused the sign-in: ${err.message}`);
+      this.#log.warn('callback.iss_rejected', { authId: request.authId, providerId: provider.providerId });
+      throw new BadRequest(CALLBACK_REJECTED, 'invalid_iss');
+    }
     const error = params.get('error');
     if (error) {
       const description = params.get('error_description');

@@ -178,18 +178,28 @@ export interface ServerMetadata {
   userinfo_endpoint?: string | undefined;
 }
 
+export interface DiscoverOptions {
+  /** Discovery on behalf of an MCP server: requests carry the MCP-Protocol-Version header. */
+  forMcp?: boolean;
+}
+
 /** Talks to providers. Implemented with oauth4webapi. */
 export interface OAuthClient {
   /**
    * Fetch the issuer's metadata (OpenID Discovery, then RFC 8414). Metadata whose `issuer`
    * differs from the one asked for is refused (RFC 8414 §3.3, S13).
    */
-  discover(issuer: string): Promise<ServerMetadata>;
+  discover(issuer: string, options?: DiscoverOptions): Promise<ServerMetadata>;
   pkce(): Promise<{ verifier: string; challenge: string }>;
   /**
    * Validate the authorization response (RFC 9207 `iss` when the issuer advertises it) and
    * redeem the code. `callbackParams` is the full query/body of the redirect.
    */
+  /**
+   * RFC 9207: throw an UpstreamError (`iss_mismatch`) when the authorization response — a
+   * success or an error — carries a foreign `iss`, or none although the issuer promised it.
+   */
+  checkIssuer(cfg: OAuthClientConfig, callbackParams: URLSearchParams): void;
   exchangeCode(cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams; expectedState: string; redirectUri: string; codeVerifier: string | null }): Promise<TokenResponse>;
   refresh(cfg: OAuthClientConfig, refreshToken: string, scopes: ScopeSet): Promise<TokenResponse>;
   revoke(cfg: OAuthClientConfig, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
@@ -212,6 +222,8 @@ export interface OAuthClient {
 export interface ProtectedResourceMetadataDocument {
   url: string;
   document: unknown;
+  /** The `scope` of the 401's Bearer challenge, if it named one (MCP's first choice of scopes). */
+  challengeScope: string | null;
 }
 
 /** The RFC 7591 §2 client metadata Latchkey registers with. */

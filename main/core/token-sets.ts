@@ -2,6 +2,7 @@
 import type { TokenSet } from './model.ts';
 import type { TokenResponse } from './ports.ts';
 
+/** Token-endpoint fields stored in their own place; everything else goes to `extra`. */
 const KNOWN_FIELDS = new Set(['access_token', 'token_type', 'refresh_token', 'expires_in', 'id_token', 'scope']);
 
 /**
@@ -17,6 +18,7 @@ export function tokenSetFromResponse(res: TokenResponse, now: number, previous?:
     tokenType: res.token_type,
     refreshToken: res.refresh_token ?? previous?.refreshToken ?? null,
     expiresAt: expiresIn === undefined ? null : now + expiresIn * 1000,
+    issuedAt: now,
     idToken: res.id_token ?? previous?.idToken ?? null,
     extra,
   };
@@ -29,5 +31,7 @@ export function serializeTokenSet(t: TokenSet): string {
 export function parseTokenSet(json: string): TokenSet {
   const v = JSON.parse(json) as TokenSet;
   if (typeof v.accessToken !== 'string') throw new Error('stored token set has no access token');
+  // Sets sealed before issue times were recorded have none: core/refresh.ts handles that.
+  if (v.issuedAt !== undefined && typeof v.issuedAt !== 'number') delete v.issuedAt;
   return v;
 }

@@ -57,6 +57,7 @@ export class FakeOAuth implements OAuthClient {
     if (this.identity === null) throw new UpstreamError('protocol', 'the fake provider has no identity endpoint');
     return this.identity;
   }
+  checkIssuer(): void {}
   async exchangeCode(_cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams }): Promise<TokenResponse> {
     this.calls.code++;
     return this.script('code', { code: input.callbackParams.get('code') ?? '' });

@@ -12,6 +12,7 @@ import { Client } from '../../main/client/client.ts';
 import { approveInBrowser } from '../helpers/flows.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { movableClock } from '../helpers/fakes.ts';
 
 interface Site {
   origin: string;
@@ -68,14 +69,14 @@ const discover = (broker: TestBroker, body: Record<string, unknown>, key?: strin
   broker.api('/v2/auth/providers/mcp-discover', { body, ...(key ? { key } : {}) });
 
 describe('MCP server discovery (RFC 9728 → RFC 8414 → RFC 7591) and the consent flow', () => {
+  const clock = movableClock();
   let broker: TestBroker;
   let idp: OidcServer;
   let mcp: McpServer;
   const sites: { close(): Promise<void> }[] = [];
 
   before(async () => {
-    // A refresh margin longer than the token lifetime makes every authenticate refresh.
-    broker = await startTestBroker({ refreshMarginMs: 2 * 3600_000 });
+    broker = await startTestBroker({ clock });
     // The resource server's URL is needed by the authorization server and vice versa.
     let issuer = '';
     mcp = await startMcpServer({
@@ -140,7 +141,9 @@ describe('MCP server discovery (RFC 9728 → RFC 8414 → RFC 7591) and the cons
     const code = idp.requests.find((r) => r.grantType === 'authorization_code');
     assert.equal(code?.resource, mcp.url, 'RFC 8707 resource on the code redemption');
 
-    // Refresh (forced by the margin): still bound to the MCP server.
+    // Refresh (the 1 h token is due 56 min later on Latchkey's clock, inside the 1 h grant):
+    // still bound to the MCP server.
+    clock.advance(56 * 60_000);
     const again = await client.authenticate({ provider: 'notes-mcp', scopes: ['mcp:tools'], userId: 'alice' });
     assert.equal(again.status, 'completed');
     const refresh = idp.requests.filter((r) => r.grantType === 'refresh_token');

@@ -58,7 +58,7 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
   // MCP SDKs, take the first.
   const issuer = resourceMeta.authorizationServers[0] ?? '';
   checkEndpointUrl('the authorization server named by the MCP server', issuer, deps.allowInsecureEndpoints);
-  const meta = await upstream(`Discovery of the authorization server ${issuer} named by the MCP server failed`, () => oauth.discover(issuer));
+  const meta = await upstream(`Discovery of the authorization server ${issuer} named by the MCP server failed`, () => oauth.discover(issuer, { forMcp: true }));
   checkServerMetadata(meta, deps.allowInsecureEndpoints);
 
   const client = await clientFor(deps, input, meta, register);

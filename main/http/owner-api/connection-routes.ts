@@ -25,7 +25,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/refresh', async (req, res) => {
     const c = find(req.params.id);
-    await core.connections.refresh(c.id, { force: true }).catch((err: unknown) => {
+    // The owner's "Refresh now": refresh even if not due, and even while backing off.
+    await core.connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
       // needs_reauth and outages (503) are reported through the connection's status below.
       if (!(err instanceof NeedsReauth) && !(err instanceof Unavailable)) throw err;
     });

@@ -48,11 +48,24 @@ export function connectionView(core: Core, c: Connection, now: number): Connecti
     id: c.id, provider_id: c.providerId, provider_name: core.providers.find(c.providerId)?.name ?? c.providerId,
     key_label: core.keyLabel(c.keyId), user_id: c.userId, agent_id: c.agentId, scopes: [...c.scopes], status,
     expires_at: isoOrNull(c.expiresAt), last_refresh_at: isoOrNull(c.lastRefreshAt),
-    next_refresh_at: c.expiresAt === null || c.status !== 'ok' ? null : iso(Math.max(now, c.expiresAt - core.connections.refreshMarginMs)),
+    next_refresh_at: nextRefreshAt(core, c, now),
     created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
     label: c.label, is_default: c.isDefault, source: c.source,
     bound_agents: core.accounts.bindingsOf(c.id).map((b) => ({ binding_id: b.id, agent_id: b.agentId })),
   };
+}
+
+/** When the connection is next due (core/refresh.ts), or null; an unreadable row has none. */
+function nextRefreshAt(core: Core, c: Connection, now: number): string | null {
+  if (c.expiresAt === null || c.status !== 'ok') return null;
+  const record = core.connections.byId(c.id);
+  if (!record?.tokenCiphertext) return null;
+  try {
+    const due = core.connections.nextRefreshAt(record);
+    return due === null ? null : iso(Math.max(now, due));
+  } catch {
+    return null;
+  }
 }
 
 export function grantView(core: Core, g: Grant): GrantView {
