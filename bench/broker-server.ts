@@ -69,7 +69,7 @@ async function pending(count: number, tag: string): Promise<Array<{ authId: stri
 let profiler: Session | undefined;
 
 serveCommands(
-  { url: broker.url, port: broker.port, pid: process.pid, agentKey: agent.key } satisfies BrokerReady,
+  { url: broker.url, port: broker.port, pid: process.pid, agentKey: agent.key, control: core.sessions.controlSecret } satisfies BrokerReady,
   async (cmd, args) => {
     switch (cmd) {
       case 'pending':

@@ -4,7 +4,9 @@
  * a small request/reply protocol over the IPC channel, statistics, and the result rows every
  * benchmark returns. Everything listens and connects on 127.0.0.1 only.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,8 @@ export interface BrokerReady {
   pid: number;
   /** An agent-role key holding a live `forever` grant and a fresh token for BENCH_PROVIDER. */
   agentKey: string;
+  /** The control secret the CLI presents as the owner (what runtime.json holds). */
+  control: string;
 }
 
 /** One line of the results table: a figure, the same figure for its baseline, and the target. */
@@ -50,6 +54,8 @@ export interface BenchContext {
   quick: boolean;
   /** Where to write a CPU profile of the hot-path broker at 64 connections (--profile). */
   profileDir: string | null;
+  /** Length of the idle-footprint window (default 600 s, 10 s with --quick). */
+  idleSeconds?: number;
   log(line: string): void;
 }
 
@@ -191,3 +197,56 @@ export function freePort(): Promise<number> {
 export const MB = 1024 * 1024;
 
 export const round = (v: number, digits = 2): number => Number.isFinite(v) ? Number(v.toFixed(digits)) : v;
+
+/** Median with its spread, for figures measured in several interleaved rounds. */
+export interface Spread { median: number; min: number; max: number; runs: number[] }
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: [...values] };
+}
+
+// ---- CPU pinning ---------------------------------------------------------------------------
+
+/**
+ * Which cores the load generator and the servers under test get. On a 2-core machine an
+ * unpinned load generator and server fight over both cores and the scheduler decides the
+ * ratio; pinned apart (taskset, every thread with -a) each side has a core of its own, so the
+ * baseline and Latchkey are measured under the same split. Null when pinning is not possible
+ * (not Linux, one core, no taskset): the run says so and goes on unpinned.
+ */
+export interface CpuPlan { loadGenerator: string; servers: string }
+
+export function cpuPlan(): CpuPlan | null {
+  const n = cpus().length;
+  if (process.platform !== 'linux' || n < 2) return null;
+  if (spawnSync('sh', ['-c', 'command -v taskset']).status !== 0) return null;
+  // Servers get the last core; the load generator (this process) the others.
+  return { loadGenerator: n === 2 ? '0' : `0-${n - 2}`, servers: String(n - 1) };
+}
+
+/** Pin every thread of `pid` to `cpuList` (taskset syntax); throws when taskset refuses. */
+export function pin(pid: number, cpuList: string): void {
+  const r = spawnSync('taskset', ['-a', '-pc', cpuList, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset could not pin ${pid} to ${cpuList}: ${r.stderr.trim()}`);
+}
+
+// ---- /proc readings (Linux) ----------------------------------------------------------------
+
+/** Resident set size of another process, from /proc/<pid>/status (VmRSS, kB). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb * 1024;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS = 100;

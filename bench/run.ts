@@ -4,7 +4,8 @@
  * results to bench/results/latest.json. Not part of `npm test`.
  *
  *   npm run bench                       everything (a few minutes on 2 cores)
- *   npm run bench -- --only hot,cold    a subset: hot, longpoll, refresh, cold
+ *   npm run bench -- --only hot,cold    a subset: hot, longpoll, refresh, cold, click, idle
+ *   npm run bench -- --idle-seconds 60  a shorter idle window than the 10 minutes of the target
  *   npm run bench -- --quick            a smoke run of the harness (fewer, shorter runs)
  *   npm run bench -- --profile          also CPU-profile the hot-path broker at 64 connections (V8
  *                                       profiler) and print its hot spots (see bench/profile.ts)
@@ -21,12 +22,14 @@ import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.ts';
 import { type BenchContext, BENCH_DIR, ROOT, type Row } from './helpers.ts';
 import { hotPath } from './hot-path.ts';
+import { idleFootprint } from './idle.ts';
+import { timeToToken } from './time-to-token.ts';
 import { longPoll } from './long-poll.ts';
 import { formatHotSpots, hotSpots } from './profile.ts';
 import { refreshStorm } from './refresh-storm.ts';
 
 /** Hard stop, whatever happens: children exit when their IPC channel closes. */
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 30 * 60_000;
 
 const haveCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -42,12 +45,15 @@ if (process.platform === 'linux' && !process.env.LATCHKEY_TEST_KEYRING) {
   process.exit(result.status ?? 1);
 }
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'boolean' }, 'idle-seconds': { type: 'string' } } });
 const benchmarks = {
   hot: hotPath,
   longpoll: longPoll,
   refresh: refreshStorm,
   cold: coldStart,
+  click: timeToToken,
+  // Last: it sits idle for ten minutes (--idle-seconds to shorten; --quick makes it 10 s).
+  idle: idleFootprint,
 } as const;
 type Name = keyof typeof benchmarks;
 const selected = (values.only?.split(',').map((s) => s.trim()) ?? Object.keys(benchmarks)) as Name[];
@@ -65,7 +71,12 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 const profileDir = values.profile ? mkdtempSync(join(tmpdir(), 'latchkey-bench-prof-')) : null;
-const ctx: BenchContext = { quick: values.quick ?? false, profileDir, log: (line) => console.error(line) };
+const idleSeconds = values['idle-seconds'] === undefined ? undefined : Number(values['idle-seconds']);
+if (idleSeconds !== undefined && !(Number.isFinite(idleSeconds) && idleSeconds >= 1)) {
+  console.error('--idle-seconds takes a number of seconds ≥ 1.');
+  process.exit(2);
+}
+const ctx: BenchContext = { quick: values.quick ?? false, profileDir, log: (line) => console.error(line), ...(idleSeconds !== undefined ? { idleSeconds } : {}) };
 const cpu = cpus();
 const machine = {
   cpu: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}`,
@@ -116,4 +127,6 @@ const out = join(BENCH_DIR, 'results', 'latest.json');
 const loadAfter = loadavg()[0] ?? 0;
 writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, quick: ctx.quick, rows, details, ...(profile ? { profile } : {}) }, null, 2)}\n`);
 console.log(`1-minute load average: ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (the benchmark's own processes included).`);
+// The benchmark itself keeps about one core busy; more than that means someone else was working too.
+if (Math.max(loadBefore, loadAfter) > cpu.length) console.log(`warning: the machine was busy (load above ${cpu.length} on ${cpu.length} cores); ratios are less trustworthy than usual, absolute figures much less.`);
 console.log(`Results written to ${out}.`);

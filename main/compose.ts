@@ -24,6 +24,7 @@ import { sdkHandlers } from './http/sdk-handlers.ts';
 import { sdkPipeline } from './http/sdk-pipeline.ts';
 import { MAX_HEADER_BYTES } from './http/guards.ts';
 import { removeRuntime, writeRuntime } from './runtime-file.ts';
+import { loginLink, loopbackBaseUrl } from './core/links.ts';
 
 export interface BrokerOptions {
   /** 0 picks a free port (tests). */
@@ -82,7 +83,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   if (!keychain.ok) logger.warn('keychain.unavailable', { backend: keychain.backend, reason: keychain.reason });
 
   let port = options.port;
-  const baseUrl = (): string => `http://127.0.0.1:${port}`;
+  const baseUrl = (): string => loopbackBaseUrl(port);
   const core = createCore({
     store, vault, clock, ids: cryptoIds, logger, baseUrl,
     oauth: createOAuthClient({ ...(options.fetch ? { fetch: options.fetch } : {}), allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
@@ -171,7 +172,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     keychain,
     ownerKey: owner.key,
     ownerKeyCreated: owner.created,
-    loginUrl: () => `${baseUrl()}/ui/login/${core.sessions.mintLoginToken()}`,
+    loginUrl: () => loginLink(baseUrl(), core.sessions.mintLoginToken()),
     envBlock,
     close() {
       closing ??= (async () => {

@@ -11,6 +11,7 @@ import type { ActivityLog } from './activity.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import type { EventBus } from './events.ts';
 import type { GrantService } from './grants.ts';
+import { startLink } from './links.ts';
 import type { Policy } from './policy.ts';
 import { PROMPT_BUDGET, RateLimiter } from './rate-limits.ts';
 import type { ApiKey, AuthRequest, Connection, DecisionChannel, GrantDuration } from './model.ts';
@@ -201,7 +202,7 @@ export class AuthRequests {
   }
 
   startUrl(r: AuthRequest): string {
-    return `${this.#baseUrl()}/start/${r.startToken}`;
+    return startLink(this.#baseUrl(), r.startToken);
   }
 
   #pendingAnswer(r: AuthRequest, userId: string): AuthenticateResult {

@@ -20,6 +20,7 @@ import { isSubset, parseGrantedScope } from './scopes.ts';
 import { quirksFor } from './templates/quirks.ts';
 import { tokenSetFromResponse } from './token-sets.ts';
 import { UpstreamError } from './upstream-error.ts';
+import { redirectUri } from './links.ts';
 
 export const FLOW_TTL_MS = 10 * 60_000;
 
@@ -67,7 +68,7 @@ export class OAuthFlows {
 
   /** The loopback redirect URI to register with the provider (RFC 8252 §7.3: IP literal). */
   redirectUri(providerId: string): string {
-    return `${this.#baseUrl()}/host-oauth-callback/${providerId}`;
+    return redirectUri(this.#baseUrl(), providerId);
   }
 
   /**

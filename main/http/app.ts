@@ -18,6 +18,7 @@ import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
 import { sessionFrom } from './owner-auth.ts';
 import { uiStatic } from './ui-static.ts';
+import { loopbackBaseUrl } from '../core/links.ts';
 
 export interface AppOptions {
   port: () => number;
@@ -33,7 +34,7 @@ export function createApp(core: Core, options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const baseUrl = (): string => `http://127.0.0.1:${options.port()}`;
+  const baseUrl = (): string => loopbackBaseUrl(options.port());
   let originsPort = -1;
   let origins = new Set<string>();
   const currentOrigins = (): Set<string> => {

@@ -13,6 +13,7 @@ import { BINDING_COOKIE, sameOrigin, sessionFrom } from './owner-auth.ts';
 import { connectedPage, decisionPage, failedPage, needsOwnerPage, statusPage, unknownLinkPage, type RequestView } from './flow-pages.ts';
 import { MAX_BODY_BYTES, parseCookies } from './guards.ts';
 import { page, html } from './html.ts';
+import { startPath } from '../core/links.ts';
 
 /** The binding cookie ties a provider redirect to the browser that started it (S11). */
 function bindBrowser(core: Core, req: Request, res: Response): string {
@@ -47,11 +48,11 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
     const session = sessionFrom(core, req);
     if (request.approved && request.needsConsent && (request.autoApproved || session)) return toProvider(req, res, request);
-    if (session) return sendPage(res, 200, decisionPage(view(request), session.csrf, `/start/${req.params.t}/decision`));
+    if (session) return sendPage(res, 200, decisionPage(view(request), session.csrf, `${startPath(req.params.t ?? '')}/decision`));
     // SameSite=Strict hides the session on a cross-site arrival (say, a link in a chat UI);
     // reloading from our own page makes it a same-site request that carries the cookie.
     if (req.headers['sec-fetch-site'] === 'cross-site' && req.query.r === undefined) {
-      return sendPage(res, 200, page('Loading', html`<p>Checking your Latchkey session…</p>`, { refreshTo: `/start/${req.params.t}?r=1` }));
+      return sendPage(res, 200, page('Loading', html`<p>Checking your Latchkey session…</p>`, { refreshTo: `${startPath(req.params.t ?? '')}?r=1` }));
     }
     return sendPage(res, 200, needsOwnerPage(view(request)));
   });
@@ -68,7 +69,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
     if (body.decision === 'deny') {
       core.requests.deny(request.authId, 'browser');
-      return res.redirect(303, `/start/${req.params.t}`);
+      return res.redirect(303, startPath(req.params.t ?? ''));
     }
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {
       return sendPage(res, 400, failedPage('Unknown choice', 'Choose Approve with a duration, or Deny.'));
@@ -76,7 +77,7 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     if (typeof body.account === 'string') core.requests.chooseAccount(request.authId, body.account === 'new' ? null : body.account);
     const approved = await core.requests.approve(request.authId, body.duration, 'browser');
     if (approved.consentRequired) return toProvider(req, res, approved.request);
-    return res.redirect(303, `/start/${req.params.t}`);
+    return res.redirect(303, startPath(req.params.t ?? ''));
   });
 
   r.get('/consent/:ticket', async (req, res) => {

@@ -19,6 +19,7 @@ import { settingsRoutes } from './owner-api/settings-routes.ts';
 import type { LoginLinkResponse, SessionView } from './owner-api-types.ts';
 import { requireOwner, sessionCookie } from './owner-auth.ts';
 import { owner } from './request-context.ts';
+import { loginLink } from '../core/links.ts';
 
 export interface OwnerRouteOptions {
   baseUrl: () => string;
@@ -58,7 +59,7 @@ export function ownerRoutes(core: Core, options: OwnerRouteOptions): Router {
   });
 
   api.post('/login-links', (_req, res) => {
-    const body: LoginLinkResponse = { url: `${options.baseUrl()}/ui/login/${core.sessions.mintLoginToken()}` };
+    const body: LoginLinkResponse = { url: loginLink(options.baseUrl(), core.sessions.mintLoginToken()) };
     res.json(body);
   });
 

@@ -8,6 +8,7 @@
  * Everything is judged after WHATWG URL parsing, so `..`, `%2e%2e` and case tricks are
  * normalised before the path is compared.
  */
+import { LINK_PATHS } from '../core/links.ts';
 
 export interface ExternalUrlContext {
   /** e.g. http://127.0.0.1:24817 */
@@ -16,7 +17,7 @@ export interface ExternalUrlContext {
   providerOrigins: ReadonlySet<string>;
 }
 
-const BROKER_PATHS = ['/start/', '/consent/'];
+const BROKER_PATHS: readonly string[] = [LINK_PATHS.start, LINK_PATHS.consent];
 /** Longer than any link Latchkey makes; refuses absurd inputs before parsing them. */
 const MAX_URL_LENGTH = 4096;
 

@@ -18,6 +18,7 @@ import type { IpcSender, ShellSurface, TraySurface, WindowSurface } from './elec
 import { runShell } from './lifecycle.ts';
 import type { MenuEntry, TrayAction } from './tray-menu-model.ts';
 import { insecureWebPreferences, type WindowOptions } from './window-options.ts';
+import { loopbackBaseUrl } from '../core/links.ts';
 
 /**
  * The app root (where package.json, assets/ and dist/ live): two levels up from the
@@ -173,7 +174,7 @@ function main(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
   void run.started.then(() => {
     const s = run.controller.state;
-    if (s.kind === 'running') console.log(`Latchkey is running in the tray on http://127.0.0.1:${s.port} (log: ${logFile}).`);
+    if (s.kind === 'running') console.log(`Latchkey is running in the tray on ${loopbackBaseUrl(s.port)} (log: ${logFile}).`);
   });
 }
 

@@ -17,6 +17,7 @@ import type { Schedule } from './notification-coalescer.ts';
 import { connectedView, createNotifier, pairingView, reauthView, type Notifier } from './notifications.ts';
 import type { BrokerState, PendingItem, ShellBroker } from './shell-state.ts';
 import { trayMenuModel, type TrayAction } from './tray-menu-model.ts';
+import { consentLink } from '../core/links.ts';
 
 /** Pending requests expire without an event (15 min TTL); re-read them this often. */
 export const PENDING_REFRESH_MS = 30_000;
@@ -213,7 +214,7 @@ export class ShellController {
 
   async #openConsent(authId: string): Promise<void> {
     const b = this.#requireBroker();
-    const result = await this.openExternal(`${b.url}/consent/${b.core.sessions.mintConsentTicket(authId)}`);
+    const result = await this.openExternal(consentLink(b.url, b.core.sessions.mintConsentTicket(authId)));
     if (!result.opened) throw new Error(result.reason);
   }
 

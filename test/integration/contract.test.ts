@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { AGENT_AUTH_ROUTES, API_PREFIXES } from '../../main/contract/agent-auth.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 const NEW_CLIENT_PROVIDER_KEYS = ['id', 'organization_id', 'provider_id', 'name', 'client_id', 'auth_url', 'token_url', 'uses_pkce', 'created_at', 'updated_at'];
@@ -143,6 +144,26 @@ describe('Agent Auth wire contract', () => {
     const res = await b.api('/v2/auth/callback/test-idp', { body: { code: 'c', state: 'unknown-state' } });
     assert.equal(res.status, 400);
     assert.match(res.body.detail, /invalid, expired or was already used/);
+  });
+
+  test('every route of the contract table is served under both prefixes, checks the key first, and refuses agent keys where owner-only', async () => {
+    const agentKey = (await b.api('/ui/api/keys', { key: null, headers: { 'x-latchkey-control': b.core.sessions.controlSecret }, body: { label: 'table-agent' } })).body.key as string;
+    for (const [name, spec] of Object.entries(AGENT_AUTH_ROUTES)) {
+      const path = spec.path.replace(':authId', 'lk-auth-none').replace(':providerId', 'test-idp');
+      for (const prefix of API_PREFIXES) {
+        const init = { method: spec.method, ...(spec.body ? { rawBody: '{"truncated":', headers: { 'content-type': 'application/json' } } : {}) };
+        const unknown = await b.api(`${prefix}${path}`, { ...init, key: `lk_table-unknown-${name}-0000000000` });
+        assert.equal(unknown.status, 401, `${spec.method} ${prefix}${path} with an unknown key: ${unknown.text}`);
+        const agent = await b.api(`${prefix}${path}`, { ...init, key: agentKey });
+        if (spec.ownerOnly) {
+          assert.equal(agent.status, 403, `${name}: ${agent.text}`);
+          assert.match(agent.body.detail, new RegExp(`cannot ${spec.ownerOnly}`));
+        } else {
+          assert.notEqual(agent.status, 401, `${name}`);
+          assert.notEqual(agent.status, 404, `${name} is routed`);
+        }
+      }
+    }
   });
 
   test('unknown routes → 404 JSON detail', async () => {

@@ -12,6 +12,7 @@ import { KeyService } from '../../core/keys.ts';
 import type { LatchkeyConfig } from '../../config.ts';
 import { readRuntime } from '../../runtime-file.ts';
 import { CliError, type Out } from '../output.ts';
+import { loopbackBaseUrl } from '../../core/links.ts';
 
 export function env(config: LatchkeyConfig, out: Out): void {
   const dbPath = join(config.home, 'latchkey.db');
@@ -25,7 +26,7 @@ export function env(config: LatchkeyConfig, out: Out): void {
     if (!status.ok) throw new CliError(`Cannot read the owner key: the OS keychain is unavailable (${status.reason}).`);
     const key = new KeyService({ store, vault, clock: systemClock, ids: cryptoIds }).readOwnerKey();
     if (!key) throw new CliError('The owner key is not sealed in this keychain (it was shown once at creation). Create a new key with `npx latchkey keys create --label me`.');
-    const url = readRuntime(config.home)?.url ?? `http://127.0.0.1:${config.port}`;
+    const url = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
     out.line(`export LANGSMITH_API_URL=${url}`);
     out.line(`export LANGSMITH_API_KEY=${key}`);
   } finally {

@@ -28,6 +28,7 @@ import type { ProviderRecord } from '../../core/ports.ts';
 import { ProviderService, checkEndpointUrl, type ProviderInput } from '../../core/providers.ts';
 import { readRuntime } from '../../runtime-file.ts';
 import { CliError, type Out } from '../output.ts';
+import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 
 /** The part of LatchkeyConfig these commands use. */
 export interface TransferConfig {
@@ -271,10 +272,10 @@ function openLocalProviders(config: TransferConfig): LocalProviders {
     throw new CliError(vault ? `Cannot read or store client secrets: the OS keychain is unavailable (${status && !status.ok ? status.reason : 'unknown'}).` : `The Latchkey data in ${config.home} has no vault id; start Latchkey once to initialise it.`);
   }
   // Same as OAuthFlows.redirectUri, for the port this home's broker runs (or will run) on.
-  const base = readRuntime(config.home)?.url ?? `http://127.0.0.1:${config.port}`;
+  const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
   return {
     providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
-    redirectUri: (id) => `${base}/host-oauth-callback/${id}`,
+    redirectUri: (id) => redirectUri(base, id),
     close: () => store.close(),
   };
 }

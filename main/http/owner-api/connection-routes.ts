@@ -8,6 +8,7 @@ import { owner } from '../request-context.ts';
 import { parse } from '../schemas.ts';
 import { bindAgentBody, updateConnectionBody } from './schemas.ts';
 import { connectionView, grantView } from './views.ts';
+import { consentLink } from '../../core/links.ts';
 
 export function connectionRoutes(core: Core, baseUrl: () => string, now: () => number): Router {
   const r = Router();
@@ -35,7 +36,7 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/reconnect', (req, res) => {
     const request = core.requests.reconnect(find(req.params.id), owner(res).via === 'control' ? 'cli' : 'window');
-    const body: ConsentLinkResponse = { consent_url: `${baseUrl()}/consent/${core.sessions.mintConsentTicket(request.authId)}` };
+    const body: ConsentLinkResponse = { consent_url: consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) };
     res.json(body);
   });
 

@@ -6,6 +6,7 @@ import { owner } from '../request-context.ts';
 import { parse } from '../schemas.ts';
 import { approveBody, denyBody } from './schemas.ts';
 import { pendingView } from './views.ts';
+import { consentLink } from '../../core/links.ts';
 
 export function decisionRoutes(core: Core, baseUrl: () => string): Router {
   const r = Router();
@@ -22,7 +23,7 @@ export function decisionRoutes(core: Core, baseUrl: () => string): Router {
     const answer: ApproveResponse = {
       auth_id: request.authId,
       status: request.status,
-      consent_url: consentRequired ? `${baseUrl()}/consent/${core.sessions.mintConsentTicket(request.authId)}` : null,
+      consent_url: consentRequired ? consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) : null,
     };
     res.json(answer);
   });
