@@ -3,6 +3,7 @@
  * compose.ts hands it real adapters, unit tests hand it fakes.
  */
 import { AccountService } from './accounts.ts';
+import { redirectUri } from './links.ts';
 import { ActivityLog } from './activity.ts';
 import { AuthRequests } from './auth-requests.ts';
 import { Policy } from './policy.ts';
@@ -57,7 +58,7 @@ export function createCore(ports: CorePorts) {
   const accounts = new AccountService({ store, clock, ids, connections, grants, providers, activity, keyLabel });
   const requests = new AuthRequests({
     store, clock, ids, logger, events, providers, connections, accounts, grants, baseUrl, policy, activity, keyLabel,
-    redirectUri: (providerId: string): string => flows.redirectUri(providerId),
+    redirectUri: (providerId: string): string => redirectUri(baseUrl(), providerId),
   });
   const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
   const sessions = new OwnerSessions({ clock, ids });
