@@ -40,7 +40,7 @@ export interface AuthenticateInput {
   isDefault?: boolean | null | undefined;
   /** LangSmith user id: shown to the human and logged, never part of any key. */
   lsUserId?: string | null | undefined;
-  /** An allowed redirect URI other than Latchkey's own (core checks it, see redirectUriFor). */
+  /** An allowed redirect URI other than Latchkey's own (checked by #checkedRedirectUri). */
   redirectUri?: string | null | undefined;
 }
 
@@ -134,7 +134,7 @@ export class AuthRequests {
     const now = this.#clock.now();
     // A pinned account (named, or bound to the agent) is the one a flow reconnects.
     const tokenId = pinned && conn ? conn.id : null;
-    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true, tokenId]);
+    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true, tokenId, redirectUri, input.isDefault ?? true]);
     const existing = this.#store.requests.findPending(dedupeKey, now) ?? (denial ? this.#store.requests.findLatest(dedupeKey) : undefined);
     if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) return this.#pendingAnswer(existing, subject.userId);
     if (!denial) this.#prompts.take(key.id);

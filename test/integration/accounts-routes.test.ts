@@ -222,6 +222,33 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.ok(activity('request.created').some((e) => e.detail?.includes('LangSmith user ls-user-7')), 'and it is in the activity log');
   });
 
+  test('on /start the owner may hand out another existing account instead of the default; the grant names that account', async () => {
+    const ownerKey = broker.core.keys.list().find((k) => k.role === 'owner' && k.revokedAt === null);
+    assert.ok(ownerKey);
+    const ns = { providerId: 'test-idp', keyId: ownerKey.id, userId: 'chooser', agentId: null };
+    const set = (t: string) => ({ accessToken: t, tokenType: 'Bearer', refreshToken: null, expiresAt: null, idToken: null, extra: {} });
+    broker.core.connections.save(ns, set('default-account-token'), ['api:read'], { label: 'first' });
+    const other = broker.core.connections.save(ns, set('other-account-token'), ['api:read'], { label: 'second', makeDefault: false });
+    const asked = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:read'], user_id: 'chooser' } });
+    assert.equal(asked.body.status, 'pending');
+
+    const browser = new HttpBrowser();
+    await browser.go(broker.loginUrl());
+    const page = await browser.go(asked.body.url);
+    assert.match(page.text, /<option value="[^"]+" selected>Use first \(default\)<\/option>/);
+    assert.match(page.text, new RegExp(`<option value="${other.id}">Use second</option>`));
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const action = new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', asked.body.url).toString();
+    await browser.go(action, { form: { _csrf: csrf, duration: '1h', decision: 'approve', account: other.id } });
+    const waited = await broker.api(`/v2/auth/wait/${asked.body.auth_id}?timeout=2`);
+    assert.equal(waited.body.status, 'completed');
+    assert.equal(waited.body.token, 'other-account-token', 'the account the owner picked');
+    const byDefault = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:read'], user_id: 'chooser' } });
+    assert.equal(byDefault.body.status, 'pending', 'the owner approved the second account, not the default');
+    const named = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:read'], user_id: 'chooser', token_id: other.id } });
+    assert.equal(named.body.token, 'other-account-token');
+  });
+
   test('window (owner API): accounts show label, default and bound agents; the owner relabels, binds, unbinds and deletes', async () => {
     const made = await importToken('window-agent', { access_token: 'window-token', provider_account_label: 'ops' });
     const id = made.body.oauth_token_id;
