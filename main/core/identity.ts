@@ -6,6 +6,7 @@
  * may set one). The label is display text only; it never decides access.
  */
 import type { Logger, OAuthClient, OAuthClientConfig, TokenResponse } from './ports.ts';
+import { findTemplate } from './templates/catalog.ts';
 
 /** OpenID Connect standard claims, most recognisable first. */
 const USERINFO_FIELDS: string[][] = [['email'], ['preferred_username'], ['login'], ['name'], ['sub']];
@@ -30,10 +31,10 @@ function pick(doc: unknown, fields: string[][]): string | null {
 }
 
 export async function accountLabel(deps: { oauth: OAuthClient; logger: Logger }, cfg: OAuthClientConfig, response: TokenResponse): Promise<string | null> {
-  const quirk = cfg.quirks.identity;
-  const url = quirk ? quirk.url : (cfg.provider.userinfoUrl ?? undefined);
-  const fields = quirk?.fields ?? USERINFO_FIELDS;
-  if (url === undefined) return quirk ? pick(response, fields) : null;
+  const known = findTemplate(cfg.provider.templateId)?.identity;
+  const url = known ? known.url : (cfg.provider.userinfoUrl ?? undefined);
+  const fields = known?.fields ?? USERINFO_FIELDS;
+  if (url === undefined) return known ? pick(response, fields) : null;
   try {
     return pick(await deps.oauth.fetchIdentity(cfg, url, response.access_token), fields);
   } catch (err) {

@@ -21,8 +21,8 @@ export const DEVELOPER_TEMPLATES: readonly ProviderTemplate[] = [
       'gist': 'Create and edit gists',
     },
     refresh: { issued: 'app-setting', rotates: true },
+    identity: { url: 'https://api.github.com/user', fields: [['login']] },
     quirks: {
-      identity: { url: 'https://api.github.com/user', fields: [['login']] },
       // Without this header GitHub answers application/x-www-form-urlencoded.
       tokenHeaders: { Accept: 'application/json' },
       grantedScopeFormat: 'comma',
