@@ -94,6 +94,27 @@ function validateAuthorizationResponse(cfg: OAuthClientConfig, callbackParams: U
   }
 }
 
+/**
+ * classify, and for a 5xx answer also what the server said: oauth4webapi reads OAuth error
+ * bodies of 4xx answers only, so the body of a 5xx (RFC 6749 §5.2 `error`, `error_description`)
+ * is read here (the first 4 KB are looked at) and kept in the detail.
+ */
+export async function classifyWithBody(err: unknown): Promise<UpstreamError> {
+  const classified = classify(err);
+  const cause = err instanceof oauth.OperationProcessingError ? err.cause : undefined;
+  if (!(cause instanceof Response) || cause.status < 500 || cause.bodyUsed) return classified;
+  let body: Record<string, unknown>;
+  try {
+    const text = (await cause.text()).slice(0, 4096);
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return classified;
+  }
+  if (typeof body !== 'object' || body === null || typeof body.error !== 'string') return classified;
+  const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
+  return new UpstreamError(classified.kind, `${classified.message} ${body.error}${description}`, body.error, err);
+}
+
 export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient {
   const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   const baseFetch = options.fetch ?? fetch;
@@ -121,7 +142,10 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
 
   const asTokenResponse = (r: oauth.TokenEndpointResponse): TokenResponse => ({ ...r }) as TokenResponse;
   /** RFC 8707 §2.2: an MCP provider's token requests (code and refresh) name the resource too. */
-  const resourceParam = (cfg: OAuthClientConfig): Record<string, string> => (cfg.provider.mcpServerUrl ? { resource: cfg.provider.mcpServerUrl } : {});
+  const resourceParam = (cfg: OAuthClientConfig): Record<string, string> => {
+    const resource = cfg.resource ?? cfg.provider.mcpServerUrl;
+    return resource ? { resource } : {};
+  };
 
   return {
     ...createMcpDiscoveryClient({ fetch: baseFetch, timeoutMs, allowInsecureEndpoints: options.allowInsecureEndpoints ?? false }),
@@ -132,10 +156,18 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       // oauth4webapi never follows a redirect here (it answers 3xx with an error), so no hop
       // can lead past the URL rule the issuer was checked against (S40).
       const headers = discoverOptions.forMcp ? { headers: MCP_HEADERS } : {};
+      // What each well-known URL answered, so a failure names the URLs fetched, not library
+      // internals. Network failures are not noted: they all read "unreachable" below (S40).
+      const answered: string[] = [];
+      const fetchAndNote = async (url: string, init: object): Promise<Response> => {
+        const res = await baseFetch(url, init as RequestInit);
+        answered.push(res.ok ? `${url} (no usable metadata)` : `${url} (HTTP ${res.status})`);
+        return res;
+      };
       let lastError: unknown;
       for (const algorithm of ['oidc', 'oauth2'] as const) {
         try {
-          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: (url: string, init: object) => baseFetch(url, init as RequestInit), ...insecure, ...headers });
+          const res = await oauth.discoveryRequest(issuerUrl, { algorithm, signal: AbortSignal.timeout(timeoutMs), [oauth.customFetch]: fetchAndNote, ...insecure, ...headers });
           const as = await oauth.processDiscoveryResponse(issuerUrl, res);
           if (!as.authorization_endpoint || !as.token_endpoint) throw new UpstreamError('protocol', 'the metadata has no authorization_endpoint or token_endpoint');
           return { ...as, authorization_endpoint: as.authorization_endpoint, token_endpoint: as.token_endpoint } as ServerMetadata;
@@ -150,6 +182,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       // Refused, reset or silent: all the same "unreachable", so discovery cannot be used to
       // map which loopback ports listen (S40).
       if (isNetworkFailure(lastError)) throw new UpstreamError('transient', `${issuer} is unreachable`, null, lastError);
+      if (answered.length > 0) throw new UpstreamError('protocol', `no discovery metadata found; fetched ${answered.join(' and ')}`, null, lastError);
       throw classify(lastError);
     },
 
@@ -176,7 +209,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
           input.codeVerifier ?? oauth.nopkce, requestOptions(cfg, cfg.provider.tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processAuthorizationCodeResponse(as, client, res));
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
 
@@ -189,7 +222,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
         const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(cfg), refreshToken, requestOptions(cfg, tokenUrl, resourceParam(cfg)));
         return asTokenResponse(await oauth.processRefreshTokenResponse(as, client, res));
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
 
@@ -219,7 +252,7 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
         const res = await oauth.revocationRequest(as, client, clientAuth(cfg), token, requestOptions(cfg, cfg.provider.revocationUrl, { token_type_hint: hint }));
         await oauth.processRevocationResponse(res);
       } catch (err) {
-        throw classify(err);
+        throw await classifyWithBody(err);
       }
     },
   };

@@ -9,6 +9,9 @@
  * which must not depend on zod); the zod schemas below are checked against them at compile
  * time (`Same<…>`), so a field added on one side and not the other fails `npm run typecheck`.
  *
+ * Adding a route: declare it in AGENT_AUTH_ROUTES (its wire types in packages/client/src/wire.ts),
+ * and the compiler asks for its handler in main/http/sdk-handlers.ts; both mounts serve it.
+ *
  * Request parsing: unknown fields are ignored (newer SDKs send fields older servers lack),
  * camelCase aliases of documented fields are accepted (agent-auth-api.md §1), every text an
  * agent controls is refused when it holds control characters (S34), and failures become
@@ -214,6 +217,8 @@ function withAliases(body: unknown): unknown {
   for (const k in body) {
     if (!/[A-Z]/.test(k)) continue;
     const snake = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    // `_Proto__` would become `__proto__`: never let an alias reach the prototype (S06).
+    if (snake === '__proto__') continue;
     out ??= { ...(body as Record<string, unknown>) };
     if (!Object.hasOwn(out, snake)) out[snake] = (body as Record<string, unknown>)[k];
   }

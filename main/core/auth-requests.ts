@@ -25,6 +25,21 @@ import { WaitRegistry } from './waiters.ts';
 export const PENDING_TTL_MS = 15 * 60_000;
 export const DECIDED_KEEP_MS = 60 * 60_000;
 export const MAX_WAIT_SECONDS = 600;
+/**
+ * An agent that neither holds a wait open nor asked again for this long has most likely
+ * gone away (its process ended). The request stays decidable; the window says so.
+ */
+export const AGENT_GONE_AFTER_MS = 10_000;
+
+/** Whether the agent behind a pending request still waits for the answer. */
+export interface Presence {
+  /** Open `wait` long-polls on the request right now. */
+  waiting: number;
+  /** The last time the agent asked about it (authenticate, or a wait starting or ending). */
+  lastSeenAt: number;
+  /** Nobody waits and nobody asked for AGENT_GONE_AFTER_MS. */
+  gone: boolean;
+}
 
 
 export interface AuthenticateInput {
@@ -80,6 +95,8 @@ export class AuthRequests {
   readonly #prompts: RateLimiter;
   readonly waiters = new WaitRegistry<Released>();
   readonly #redirectUri: (providerId: string) => string;
+  /** auth id → last time its agent asked (memory only: after a restart, creation time counts). */
+  readonly #lastSeen = new Map<string, number>();
 
   constructor(deps: {
     store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
@@ -136,7 +153,10 @@ export class AuthRequests {
     const tokenId = pinned && conn ? conn.id : null;
     const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true, tokenId, redirectUri, input.isDefault ?? true]);
     const existing = this.#store.requests.findPending(dedupeKey, now) ?? (denial ? this.#store.requests.findLatest(dedupeKey) : undefined);
-    if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) return this.#pendingAnswer(existing, subject.userId);
+    if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) {
+      this.#touch(existing.authId);
+      return this.#pendingAnswer(existing, subject.userId);
+    }
     if (!denial) this.#prompts.take(key.id);
 
     // Re-read: fresh() may just have marked the connection needs_reauth.
@@ -172,6 +192,7 @@ export class AuthRequests {
       decidedAt: null,
     };
     this.#store.requests.insert(request);
+    this.#touch(request.authId);
     if (denial) {
       // A remembered "no": answered at once, no question for the human.
       this.#finish(request, 'denied', `The Latchkey owner denied this request until ${denial.expiresAt === null ? 'they revoke the denial' : new Date(denial.expiresAt).toISOString()}.`);
@@ -255,7 +276,13 @@ export class AuthRequests {
     if (this.#shuttingDown) return { status: 'timeout', token: null };
     const seconds = Math.min(Math.max(timeoutSeconds, 0), MAX_WAIT_SECONDS);
     const remaining = Math.max(0, r.expiresAt - this.#clock.now());
-    const outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal);
+    this.#touch(authId);
+    let outcome: Released | 'timeout';
+    try {
+      outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal);
+    } finally {
+      this.#touch(authId);
+    }
     if (outcome !== 'timeout') return outcome;
     // A decision may have landed in the same tick as the timer (S28): answer it rather than `timeout`.
     const again = this.#store.requests.get(authId);
@@ -287,6 +314,17 @@ export class AuthRequests {
   get(authId: string): AuthRequestRecord | undefined {
     const r = this.#store.requests.get(authId);
     return r && this.#isLive(r) ? r : undefined;
+  }
+
+  #touch(authId: string): void {
+    this.#lastSeen.set(authId, this.#clock.now());
+  }
+
+  /** Is anyone still waiting for this request's answer? */
+  presence(r: AuthRequest): Presence {
+    const waiting = this.waiters.count(r.authId);
+    const lastSeenAt = this.#lastSeen.get(r.authId) ?? r.createdAt;
+    return { waiting, lastSeenAt, gone: waiting === 0 && this.#clock.now() - lastSeenAt > AGENT_GONE_AFTER_MS };
   }
 
   listPending(): AuthRequestRecord[] {
@@ -374,6 +412,12 @@ export class AuthRequests {
     return r;
   }
 
+  /** The provider consent produced (or renewed) a connection: logged, then the request completes. */
+  completeWithNewConnection(r: AuthRequestRecord, conn: Connection): void {
+    this.#activity.record({ type: 'connection.created', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: conn.scopes, authId: r.authId, channel: 'consent' });
+    this.complete(r, conn);
+  }
+
   /** The provider flow produced a connection: release every waiter with its token. */
   complete(r: AuthRequestRecord, conn: Connection): void {
     r.connectionId = conn.id;
@@ -392,6 +436,7 @@ export class AuthRequests {
     r.status = status;
     r.detail = detail;
     r.decidedAt = this.#clock.now();
+    this.#lastSeen.delete(r.authId);
     this.#store.requests.update(r);
     this.#log.info(`request.${status}`, { authId: r.authId, via: r.decidedVia, providerId: r.providerId });
     this.#events.emit('request.decided', { authId: r.authId, status, via: r.decidedVia });
@@ -407,6 +452,10 @@ export class AuthRequests {
 
   prune(): number {
     const now = this.#clock.now();
+    for (const id of [...this.#lastSeen.keys()]) {
+      const r = this.#store.requests.get(id);
+      if (!r || r.status !== 'pending' || r.expiresAt <= now) this.#lastSeen.delete(id);
+    }
     return this.#store.requests.prune(now - DECIDED_KEEP_MS, now - DECIDED_KEEP_MS);
   }
 }

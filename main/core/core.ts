@@ -17,6 +17,7 @@ import type { Clock, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import { ProviderService, checkEndpointUrl } from './providers.ts';
 import { RefreshSweep } from './refresh-sweep.ts';
 import { discoverMcpProvider } from './mcp/discover-mcp-provider.ts';
+import { McpClients } from './mcp/mcp-clients.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import { findTemplate } from './templates/catalog.ts';
 import { providerInputFromTemplate } from './templates/instantiate.ts';
@@ -60,7 +61,8 @@ export function createCore(ports: CorePorts) {
     store, clock, ids, logger, events, providers, connections, accounts, grants, baseUrl, policy, activity, keyLabel,
     redirectUri: (providerId: string): string => redirectUri(baseUrl(), providerId),
   });
-  const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl });
+  const mcpClients = new McpClients({ settings: store.settings, oauth, providers, logger });
+  const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl, mcpClients });
   const sessions = new OwnerSessions({ clock, ids });
   const sweep = new RefreshSweep({ store, clock, connections, logger });
 
@@ -143,7 +145,7 @@ export function createCore(ports: CorePorts) {
      */
     async discoverMcpProvider(input: { providerId: string; name: string; mcpServerUrl: string; clientId?: string | null | undefined; clientSecret?: string | null | undefined }) {
       return discoverMcpProvider({
-        oauth, providers, logger, redirectUri: (id: string) => flows.redirectUri(id),
+        oauth, providers, logger, settings: store.settings, redirectUri: (id: string) => flows.redirectUri(id),
         allowInsecureEndpoints: ports.allowInsecureEndpoints ?? false,
       }, input);
     },

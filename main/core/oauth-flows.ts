@@ -16,6 +16,8 @@ import type { ConnectionService } from './connections.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { accountLabel } from './identity.ts';
+import { mcpDefaultScopes, mcpResource } from './mcp/mcp-client-facts.ts';
+import type { McpClients } from './mcp/mcp-clients.ts';
 import { isSubset, parseGrantedScope } from './scopes.ts';
 import { quirksFor } from './templates/quirks.ts';
 import { tokenSetFromResponse } from './token-sets.ts';
@@ -48,11 +50,13 @@ export class OAuthFlows {
   readonly #requests: AuthRequests;
   readonly #events: EventBus;
   readonly #baseUrl: () => string;
+  readonly #mcpClients: McpClients;
 
   constructor(deps: {
     store: Store; vault: Vault; clock: Clock; ids: Ids; logger: Logger; oauth: OAuthClient; providers: ProviderService;
-    connections: ConnectionService; requests: AuthRequests; events: EventBus; baseUrl: () => string;
+    connections: ConnectionService; requests: AuthRequests; events: EventBus; baseUrl: () => string; mcpClients: McpClients;
   }) {
+    this.#mcpClients = deps.mcpClients;
     this.#events = deps.events;
     this.#store = deps.store;
     this.#vault = deps.vault;
@@ -80,7 +84,8 @@ export class OAuthFlows {
     if (r.status !== 'pending' || !r.approved || !r.needsConsent) {
       throw new BadRequest('This request does not need a provider consent now.', 'no_consent_needed');
     }
-    const provider = this.#providers.get(r.providerId);
+    // An MCP client registered for another redirect URI (Latchkey moved port) registers again.
+    const provider = await this.#mcpClients.forRedirect(this.#providers.get(r.providerId), this.redirectUri(r.providerId));
     const state = this.#ids.token(32);
     const stateHash = sha256(state);
     const pkce = provider.usesPkce ? await this.#oauth.pkce() : null;
@@ -98,13 +103,15 @@ export class OAuthFlows {
     url.searchParams.set('client_id', provider.clientId);
     url.searchParams.set('redirect_uri', redirectUri);
     const quirks = quirksFor(provider);
-    if (r.consentScopes.length > 0) url.searchParams.set(quirks.scopeParam ?? 'scope', r.consentScopes.join(quirks.scopeSeparator ?? ' '));
+    const scopes = r.consentScopes.length > 0 ? r.consentScopes : mcpDefaultScopes(this.#store.settings, provider);
+    if (scopes.length > 0) url.searchParams.set(quirks.scopeParam ?? 'scope', scopes.join(quirks.scopeSeparator ?? ' '));
     url.searchParams.set('state', state);
     if (pkce) {
       url.searchParams.set('code_challenge', pkce.challenge);
       url.searchParams.set('code_challenge_method', 'S256');
     }
-    if (provider.mcpServerUrl) url.searchParams.set('resource', provider.mcpServerUrl);
+    const resource = mcpResource(this.#store.settings, provider);
+    if (resource) url.searchParams.set('resource', resource);
     this.#log.info('flow.started', { authId: r.authId, providerId: provider.providerId, pkce: pkce !== null });
     return url.toString();
   }
@@ -185,7 +192,7 @@ export class OAuthFlows {
     }
     this.#log.info('connection.saved', { connectionId: conn.id, providerId: provider.providerId, scopes: granted });
     this.#events.emit('connection.created', { connectionId: conn.id, providerId: conn.providerId, userId: conn.userId, agentId: conn.agentId });
-    this.#requests.complete(request, conn);
+    this.#requests.completeWithNewConnection(request, conn);
     return { status: 'completed', providerName: provider.name, detail: null };
   }
 

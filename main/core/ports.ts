@@ -3,7 +3,7 @@
  * them for real; unit tests pass small in-memory fakes. Core reads time and randomness only
  * through Clock and Ids so every expiry and TTL rule is testable without sleeping.
  */
-import type { ActivityEntry, ActivityFilter, AgentConnection, ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Pairing, Provider, TokenSet } from './model.ts';
+import type { ActivityEntry, ActivityFilter, AgentConnection, ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Pairing, Provider, TokenEndpointAuthMethod, TokenSet } from './model.ts';
 import type { ScopeSet } from './scopes.ts';
 import type { ProviderQuirks } from './templates/template.ts';
 
@@ -162,6 +162,8 @@ export interface OAuthClientConfig {
   clientSecret: string | null;
   /** Template quirks for this provider ({} for a plain RFC 6749 provider). */
   quirks: ProviderQuirks;
+  /** RFC 8707 `resource` for code and refresh requests (MCP providers; core/mcp/mcp-client-facts.ts). */
+  resource?: string | null | undefined;
 }
 
 /** Authorization-server metadata (RFC 8414 / OpenID Discovery), issuer already verified. */
@@ -232,8 +234,10 @@ export interface ClientRegistrationRequest {
   redirect_uris: string[];
   grant_types: string[];
   response_types: string[];
-  token_endpoint_auth_method: 'none';
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
   application_type: 'native';
+  /** Space-separated scopes the client will ask for (RFC 7591 §2). */
+  scope?: string;
 }
 
 export type { TokenSet };

@@ -5,6 +5,7 @@
 import { BadRequest, Conflict, NotFound, ValidationFailed } from './errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from './model.ts';
 import type { Clock, Ids, OAuthClientConfig, ProviderRecord, Store, Vault } from './ports.ts';
+import { mcpResource } from './mcp/mcp-client-facts.ts';
 import { quirksFor } from './templates/quirks.ts';
 
 /** agent-auth-api.md §1: ids are put into URLs unencoded by the SDK. */
@@ -134,7 +135,7 @@ export class ProviderService {
 
   /** Everything the OAuth client needs to talk to this provider. */
   clientConfig(p: ProviderRecord): OAuthClientConfig {
-    return { provider: p, clientSecret: this.clientSecret(p), quirks: quirksFor(p) };
+    return { provider: p, clientSecret: this.clientSecret(p), quirks: quirksFor(p), resource: mcpResource(this.#store.settings, p) };
   }
 
   create(input: ProviderInput): Provider {

@@ -60,6 +60,11 @@ export class WaitRegistry<T> {
     });
   }
 
+  /** How many waiters hold `id` open right now. */
+  count(id: string): number {
+    return this.#byId.get(id)?.size ?? 0;
+  }
+
   release(id: string, value: T): number {
     const set = this.#byId.get(id);
     if (!set) return 0;

@@ -1,7 +1,7 @@
 /** The pages a human sees during a flow. All values escaped through `html`. */
-import { GRANT_DURATIONS } from '../core/grants.ts';
+import { DECISION_WORDS as W, DEFAULT_DENY, DEFAULT_GRANT, DENY_CHOICES, GRANT_CHOICES, type DecisionChoice } from '../core/decision-words.ts';
 import type { AuthRequest, Provider } from '../core/model.ts';
-import { html, page } from './html.ts';
+import { html, page, prose } from './html.ts';
 
 /** An account of the request's namespace the owner may hand out instead of signing in again. */
 export interface AccountChoice {
@@ -25,27 +25,35 @@ function facts(v: RequestView) {
   const r = v.request;
   return html`<dl>
     <dt>Provider</dt><dd>${v.provider.name} <span class="muted">(${v.provider.providerId})</span></dd>
-    <dt>API key</dt><dd>${v.keyLabel}</dd>
-    <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">none given</span>`}</dd>
+    <dt>Key</dt><dd>${v.keyLabel}</dd>
+    <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">not given</span>`}</dd>
     <dt>User</dt><dd>${r.userId}</dd>
     ${r.lsUserId ? html`<dt>LangSmith user</dt><dd>${r.lsUserId} <span class="muted">(as the agent says; not checked)</span></dd>` : ''}
     <dt>Scopes</dt><dd>${r.scopes.length ? r.scopes.map((s) => html`<span class="scope">${s}</span>`) : html`<span class="muted">none</span>`}</dd>
-    <dt>Consent</dt><dd>${r.needsConsent ? `a new ${v.provider.name} sign-in is needed` : 'already connected — only your approval is needed'}</dd>
+    <dt>Consent</dt><dd>${r.needsConsent ? W.consentNeeded : W.alreadyConnected}</dd>
   </dl>`;
 }
 
+const choiceOptions = (choices: readonly DecisionChoice[], selected: string) =>
+  choices.map((c) => html`<option value="${c.value}"${c.value === selected ? html` selected` : ''}>${c.label}</option>`);
+
+/** The same choices, in the same words, as the window's Pending card (core/decision-words.ts). */
 export function decisionPage(v: RequestView, csrf: string, action: string): string {
-  const options = Object.entries(GRANT_DURATIONS).map(([value, d]) => html`<option value="${value}"${value === '1h' ? html` selected` : ''}>${d.label}</option>`);
   return page('Approve access', html`
     <h1>An agent asks for ${v.provider.name} access</h1>
     ${facts(v)}
     <form class="actions" method="post" action="${action}">
       <input type="hidden" name="_csrf" value="${csrf}">
-      <label for="duration">Allow for</label>
-      <select id="duration" name="duration">${options}</select>
+      <label for="duration">${W.allowLabel}</label>
+      <select id="duration" name="duration">${choiceOptions(GRANT_CHOICES, DEFAULT_GRANT)}</select>
       ${accountPicker(v)}
-      <button class="primary" type="submit" name="decision" value="approve">Approve${v.request.needsConsent ? ` and sign in to ${v.provider.name}` : ''}</button>
-      <button type="submit" name="decision" value="deny">Deny</button>
+      <button class="primary" type="submit" name="decision" value="approve">${v.request.needsConsent ? W.approveWithConsent : W.approve}</button>
+    </form>
+    <form class="actions" method="post" action="${action}">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <label for="remember">${W.rememberLabel}</label>
+      <select id="remember" name="remember">${choiceOptions(DENY_CHOICES, DEFAULT_DENY)}</select>
+      <button type="submit" name="decision" value="deny">${W.deny}</button>
     </form>`);
 }
 
@@ -81,7 +89,7 @@ export function connectedPage(providerName: string): string {
 }
 
 export function failedPage(title: string, detail: string): string {
-  return page(title, html`<h1 class="bad">${title}</h1><p>${detail}</p>`);
+  return page(title, html`<h1 class="bad">${title}</h1><p>${prose(detail)}</p>`);
 }
 
 export function unknownLinkPage(): string {

@@ -68,7 +68,8 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     }
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
     if (body.decision === 'deny') {
-      core.requests.deny(request.authId, 'browser');
+      // "Remember" beside Deny, as on the window's Pending card; absent or unknown means just this request.
+      core.requests.deny(request.authId, 'browser', isGrantDuration(body.remember) ? body.remember : 'once');
       return res.redirect(303, startPath(req.params.t ?? ''));
     }
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {

@@ -23,6 +23,14 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
   return raw(out);
 }
 
+/**
+ * A sentence meant for the terminal too, for a page: `backticked` commands become <code>
+ * instead of showing literal backticks. Escaped first, so it stays safe for untrusted text.
+ */
+export function prose(text: string): Raw {
+  return raw(esc(text).replace(/`([^`]+)`/g, '<code>$1</code>'));
+}
+
 function isRaw(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && '__html' in v;
 }
@@ -40,7 +48,7 @@ ${options.refreshTo ? `<meta http-equiv="refresh" content="0;url=${esc(options.r
 </head>
 <body>
 <main class="card">
-<header class="brand"><img class="logo" src="/assets/logo.svg" alt="" width="20" height="20"> Latchkey</header>
+<header class="brand">${LOGO_INLINE} Latchkey</header>
 ${body.__html}
 </main>
 </body>
@@ -54,6 +62,7 @@ export const PAGE_CSS = `
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 .card { width: min(560px, 94vw); background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px 28px; margin: 24px 0; }
 .brand { font-weight: 600; color: var(--muted); margin-bottom: 12px; display: flex; align-items: center; gap: 8px; }
+.brand .logo { color: var(--accent); flex-shrink: 0; }
 h1 { font-size: 1.35rem; margin: 0 0 12px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 16px 0; }
 dt { color: var(--muted); }
@@ -75,5 +84,14 @@ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line
 a { color: var(--accent); }
 `;
 
-/** The Latchkey mark: a key with a latch notch. Served as a file so the CSP needs no data: URIs. */
-export const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#2457d6" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="12" r="4.5"/><path d="M12 12h10M18 12v3.5M21 12v2.5"/></svg>`;
+/** The key-with-a-latch mark's strokes (one source for the file and the inline copy). */
+const LOGO_PATHS = '<circle cx="7.5" cy="12" r="4.5"/><path d="M12 12h10M18 12v3.5M21 12v2.5"/>';
+
+/**
+ * The mark as a file (favicon): white strokes on an accent tile, legible on light and
+ * dark tab bars alike. Served as a file so the CSP needs no data: URIs.
+ */
+export const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#2457d6"/><g transform="translate(1.2 1.2) scale(0.9)" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round">${LOGO_PATHS}</g></svg>`;
+
+/** The mark inside pages: drawn in the text's accent colour, so each theme keeps its contrast. */
+export const LOGO_INLINE = `<svg class="logo" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round">${LOGO_PATHS}</svg>`;

@@ -49,6 +49,14 @@ export interface PendingRequestView {
   created_at: string;
   expires_at: string;
   start_url: string;
+  /** Scopes the same key/agent/user already holds at this provider (its connection); the rest are new. */
+  held_scopes: string[];
+  /** Open `wait` long-polls by the agent right now. */
+  waiting: number;
+  /** When the agent last asked about this request (authenticate or wait). */
+  last_seen_at: string;
+  /** Nobody waits and the agent has not asked for a while: its process likely ended. Still decidable. */
+  agent_gone: boolean;
 }
 
 /** POST /requests/:auth_id/approve */

@@ -10,6 +10,7 @@
  *                 an unknown key spends the failed-key budget and leaves a pairing request
  *                 whatever its body holds
  *  4. role        S17: owner-only routes refuse agent keys (403)
+ *  4b. pathParams  S34: ids in the path hold no control characters (422)
  *  5. jsonBody    routes with a body: S04 JSON content type (415), UTF-8 and no
  *                 Content-Encoding (415), S06 announced and actual size (413), valid JSON
  *                 without `__proto__` keys (422), an object or array
@@ -22,6 +23,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
+import { UNSAFE_TEXT_MESSAGE, unsafeCharacter } from '../contract/untrusted-text.ts';
 import { AGENT_AUTH_ROUTES, parse, type AnswerOf, type BodyOf, type QueryOf, type RouteName, type RouteSpec } from '../contract/agent-auth.ts';
 import type { Core } from '../core/core.ts';
 import { Forbidden, LatchkeyError, NotFound, ValidationFailed } from '../core/errors.ts';
@@ -87,6 +89,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function checkUuidParams(spec: RouteSpec, params: Readonly<Record<string, string | undefined>>): void {
   const bad = (spec.uuidParams ?? []).filter((p) => !UUID.test(params[p] ?? ''));
   if (bad.length > 0) throw new ValidationFailed(bad.map((p) => ({ loc: ['path', p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], msg: 'must be a UUID (an id from GET /v2/auth/tokens)', type: 'uuid_parsing' })));
+}
+
+/**
+ * S34 for path parameters: an id in the path is echoed in answers (`Unknown provider '…'`)
+ * and may be stored, so it follows the same text rule as body fields. `loc` uses the wire
+ * name (`provider_id`), as FastAPI would.
+ */
+function checkPathParams(params: Readonly<Record<string, string | undefined>>): void {
+  for (const name in params) {
+    const value = params[name];
+    const bad = value === undefined ? undefined : unsafeCharacter(value);
+    if (bad !== undefined) {
+      throw new ValidationFailed([{ loc: ['path', name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], msg: `${UNSAFE_TEXT_MESSAGE} (found ${bad})`, type: 'unsafe_text' }]);
+    }
+  }
 }
 
 /** S04 and what this reader can decode: JSON, UTF-8, not compressed. */
@@ -183,6 +200,7 @@ export function sdkPipeline(core: Core, handlers: SdkHandlers, options: { port: 
     if (name === UNKNOWN_ROUTE) throw new NotFound(`No route for ${req.method} ${pathOf(req)}.`);
     const spec: RouteSpec = AGENT_AUTH_ROUTES[name];
     checkRole(spec, key);
+    checkPathParams(params);
     checkUuidParams(spec, params);
     let body: unknown;
     if (spec.body !== undefined) {

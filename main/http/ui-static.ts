@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
-import { html, page } from './html.ts';
+import { html, page, prose } from './html.ts';
 import { SIGN_IN_AGAIN } from './owner-auth.ts';
 
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -34,7 +34,7 @@ export function uiStatic(options: UiStaticOptions): Router {
 
   const sendIndex = (req: Request, res: Response): void => {
     if (!options.isOwner(req)) {
-      res.status(401).type('html').send(page('Sign in', html`<h1>Latchkey is running</h1><p>${SIGN_IN_AGAIN}</p>`));
+      res.status(401).type('html').send(page('Sign in', html`<h1>Latchkey is running</h1><p>${prose(SIGN_IN_AGAIN)}</p>`));
       return;
     }
     let body: string;

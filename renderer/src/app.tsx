@@ -13,6 +13,8 @@ import { Shell } from './shell.tsx';
 import { SignInScreen, UnreachableScreen } from './sign-in-screen.tsx';
 import { Toasts, useToasts } from './toasts.tsx';
 
+const OFFLINE_RETRY_MS = 3000;
+
 type Phase =
   | { kind: 'loading' }
   | { kind: 'signed-out' }
@@ -22,6 +24,7 @@ type Phase =
 export function App({ client, stream }: { client: OwnerClient; stream: EventStream }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const toasts = useToasts();
+  const [offline, setOffline] = useState(false);
 
   const loadSession = useCallback(async () => {
     try {
@@ -38,22 +41,56 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
   useEffect(() => {
     if (!ready) return undefined;
     stream.start();
-    // A refused stream usually means the session ended: check, and show sign-in if so.
-    const unsubscribe = stream.subscribe((m) => { if (m.name === 'closed') void loadSession(); });
+    // A refused stream usually means the session ended: check, and show sign-in if so. A
+    // broker that does not answer keeps the window (with its one banner) rather than replacing it.
+    const recheck = async (): Promise<void> => {
+      try {
+        await client.session();
+      } catch (error) {
+        const e = explainError(error);
+        if (e.signedOut) setPhase({ kind: 'signed-out' });
+        else if (e.unreachable) setOffline(true);
+      }
+    };
+    const unsubscribe = stream.subscribe((m) => { if (m.name === 'closed') void recheck(); });
     return () => { unsubscribe(); stream.stop(); };
-  }, [ready, stream, loadSession]);
+  }, [ready, stream, client]);
 
-  const { push } = toasts;
+  const { push, withdraw } = toasts;
   const reportError = useCallback((error: unknown) => {
     const e = explainError(error);
     if (e.signedOut) setPhase({ kind: 'signed-out' });
+    else if (e.unreachable) setOffline(true); // the shell's one banner says it; no toast on top
     else push({ tone: 'bad', text: e.fix ? `${e.message} ${e.fix}` : e.message });
   }, [push]);
-  const announce = useCallback((text: string) => push({ tone: 'ok', text }), [push]);
+  const announce = useCallback((text: string, topic?: string) => push({ tone: 'ok', text, topic }), [push]);
+
+  // The broker answers or not: the stream's signals and every data call say which.
+  const noteReachable = useCallback((reachable: boolean) => setOffline(!reachable), []);
+  // While offline, ask every few seconds; when it answers, bump the epoch so pages re-read.
+  const [onlineEpoch, setOnlineEpoch] = useState(0);
+  useEffect(() => {
+    if (!offline || !ready) return undefined;
+    const timer = setInterval(() => {
+      client.session().then(() => { setOffline(false); setOnlineEpoch((n) => n + 1); }, (error: unknown) => {
+        if (explainError(error).signedOut) setPhase({ kind: 'signed-out' });
+      });
+    }, OFFLINE_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [offline, ready, client]);
+  useEffect(() => {
+    if (!ready) return undefined;
+    return stream.subscribe((m) => {
+      if (m.name === 'offline' || m.name === 'closed') setOffline(true);
+      else if (m.name === 'resync') setOffline(false);
+    });
+  }, [ready, stream]);
 
   const services = useMemo<AppServices | null>(
-    () => (phase.kind === 'ready' ? { client, stream, session: phase.session, reportError, announce } : null),
-    [phase, client, stream, reportError, announce],
+    () => (phase.kind === 'ready'
+      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable, onlineEpoch }
+      : null),
+    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable, onlineEpoch],
   );
 
   if (phase.kind === 'loading') return <main className="standalone" id="main"><p className="muted" aria-live="polite">Connecting to Latchkey…</p></main>;
@@ -61,8 +98,7 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
   if (phase.kind === 'unreachable') return <UnreachableScreen message={phase.message} fix={phase.fix} onRetry={() => void loadSession()} />;
   return (
     <AppContext.Provider value={services}>
-      <Shell />
-      <Toasts items={toasts.items} onDismiss={toasts.dismiss} />
+      <Shell toasts={<Toasts items={toasts.items} onDismiss={toasts.dismiss} />} />
     </AppContext.Provider>
   );
 }

@@ -1,12 +1,15 @@
 /**
- * The signed-in window: navigation (with the pending count), the current page, and the
- * toasts area. Keeps the pending list live on every page so the tab title can count it.
+ * The signed-in window: navigation (with the pending count and the broker/keychain status),
+ * the current page, and the toasts row. The page scrolls in its own box, and toasts take
+ * their own row under it, so a toast never covers a button. While the broker does not
+ * answer, one banner says so, the status stops claiming anything about the keychain, and
+ * every control of the page is disabled until it answers again.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useApp } from './app-context.ts';
+import { Brand } from './components/brand.tsx';
 import { useHashRoute } from './hooks/use-hash-route.ts';
 import { usePending } from './hooks/use-pending.ts';
-import { useStream } from './hooks/use-stream.ts';
 import { awaitingDecision } from './logic/pending-reducer.ts';
 import { PAGES, hashFor, type PageId } from './logic/routes.ts';
 import { titleWithBadge } from './logic/title.ts';
@@ -16,27 +19,24 @@ import { GrantsPage } from './pages/grants-page.tsx';
 import { PendingPage } from './pages/pending-page.tsx';
 import { ProvidersPage } from './pages/providers-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
-import { Brand } from './sign-in-screen.tsx';
 import type { Pending } from './hooks/use-pending.ts';
 
-export function Shell() {
-  const { session } = useApp();
+export function Shell({ toasts }: { toasts: ReactNode }) {
+  const { offline } = useApp();
   const page = useHashRoute();
   const pending = usePending();
   const waiting = awaitingDecision(pending.items);
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
-  const [offline, setOffline] = useState(false);
-  useStream((m) => {
-    if (m.name === 'offline' || m.name === 'closed') setOffline(true);
-    else if (m.name === 'resync') setOffline(false);
-  });
 
   useEffect(() => { document.title = titleWithBadge(waiting); }, [waiting]);
   useEffect(() => {
     // After navigating, put keyboard and screen-reader focus at the top of the new page.
     if (firstRender.current) firstRender.current = false;
-    else main.current?.focus();
+    else {
+      main.current?.scrollTo(0, 0);
+      main.current?.focus();
+    }
   }, [page]);
 
   return (
@@ -54,20 +54,35 @@ export function Shell() {
             </li>
           ))}
         </ul>
-        <div className="sidebar-foot">
-          <span><span className={session.keychain.ok ? 'dot ok' : 'dot bad'} aria-hidden="true" />{session.keychain.ok ? 'Keychain OK' : 'Keychain unavailable'}</span>
-          <span className="mono muted">127.0.0.1:{session.port}</span>
-        </div>
+        <BrokerStatus />
       </nav>
-      <main id="main" ref={main} tabIndex={-1}>
+      <div className="workspace">
         {offline ? (
-          <div className="notice bad" role="status">
-            <p className="notice-title">Lost contact with Latchkey; retrying.</p>
-            <p>Lists may be out of date until it answers again. If it stopped, start it with <code>npm start</code> (or <code>npx latchkey serve</code>).</p>
+          <div className="notice bad banner" role="alert">
+            <p className="notice-title">Latchkey is not answering; retrying.</p>
+            <p>Actions are paused and lists may be out of date until it answers again. If it stopped, start it with <code>npm start</code> (or <code>npx latchkey serve</code>).</p>
           </div>
         ) : null}
-        <CurrentPage page={page} pending={pending} />
-      </main>
+        <main id="main" ref={main} tabIndex={-1}>
+          <fieldset className="page" disabled={offline}>
+            <CurrentPage page={page} pending={pending} />
+          </fieldset>
+        </main>
+        {toasts}
+      </div>
+    </div>
+  );
+}
+
+/** Keychain health while the broker answers; while it does not, only that (it cannot vouch for the keychain). */
+function BrokerStatus() {
+  const { session, offline } = useApp();
+  const { ok } = session.keychain;
+  const [tone, text] = offline ? ['bad', 'Latchkey not answering'] : ok ? ['ok', 'Keychain OK'] : ['bad', 'Keychain unavailable'];
+  return (
+    <div className="sidebar-foot" role="status">
+      <a className="status-line" href="#/settings" aria-label={`${text}. Details in Settings.`}><span className={`dot ${tone}`} aria-hidden="true" />{text}</a>
+      <span className="mono muted address">127.0.0.1:{session.port}</span>
     </div>
   );
 }

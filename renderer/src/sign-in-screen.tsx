@@ -1,4 +1,5 @@
 /** Shown when there is no owner session (expired, or the page was opened without a link). */
+import { Brand } from './components/brand.tsx';
 import { SIGN_IN_COMMAND } from './logic/explain-error.ts';
 
 export function SignInScreen() {
@@ -26,14 +27,5 @@ export function UnreachableScreen({ message, fix, onRetry }: { message: string; 
         <button type="button" className="btn primary" onClick={onRetry}>Try again</button>
       </div>
     </main>
-  );
-}
-
-export function Brand() {
-  return (
-    <div className="brand">
-      <img src="/assets/logo.svg" alt="" width="22" height="22" />
-      <span>Latchkey</span>
-    </div>
   );
 }

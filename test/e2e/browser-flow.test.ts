@@ -49,7 +49,7 @@ describe('browser flow: login link → /start → Approve → provider login and
     await page.getByRole('heading', { name: /asks for Test IdP access/ }).waitFor();
     assert.ok(await page.getByText('triage-bot').isVisible());
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'start-page.png'), fullPage: true });
-    await page.getByLabel('Allow for').selectOption('1h');
+    await page.getByLabel('Allow', { exact: true }).selectOption('1h');
     await page.getByRole('button', { name: /^Approve/ }).click();
 
     // oidc-provider's development login and consent pages.

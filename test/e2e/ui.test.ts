@@ -4,11 +4,11 @@
  * port 0. Signs in with the one-time link, adds providers (a template and a generic one),
  * watches an agent's request arrive live, approves it for 1 h, consents at the provider,
  * sees and revokes the connection, and reads the activity log. Every page is screenshot
- * (test-results/screens/ui-*.png; LATCHKEY_UPDATE_SCREENSHOTS=1 also refreshes
- * docs/screenshots/) and checked with axe-core: no serious or critical violations.
+ * (test-results/screens/ui-*.png; the README gallery comes from ui-trust.test.ts) and
+ * checked with axe-core: no serious or critical violations.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +20,6 @@ import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const DOCS_SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface AxeViolation { id: string; impact: string | null; help: string; targets: string[] }
@@ -42,17 +41,12 @@ async function assertAccessible(page: Page, where: string): Promise<void> {
 }
 
 /** A 1280×800 shot of the page from its top, without the passing toasts. */
-async function shoot(page: Page, name: string, docsName?: string): Promise<void> {
+async function shoot(page: Page, name: string): Promise<void> {
   const dismiss = page.getByRole('button', { name: 'Dismiss' });
   while ((await dismiss.count()) > 0) await dismiss.first().click();
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => document.getElementById('main')?.scrollTo(0, 0));
   const path = join(SCREENSHOT_DIR, `ui-${name}.png`);
   await page.screenshot({ path });
-  if (docsName && process.env.LATCHKEY_UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-    assert.ok(statSync(path).size <= 200 * 1024, `${name} screenshot is over 200 KB`);
-    copyFileSync(path, join(DOCS_SCREENSHOTS, `${docsName}.png`));
-  }
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -122,7 +116,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByLabel('Client secret').fill('demo-secret-value');
     const expected = `${b.url}/host-oauth-callback/github`;
     assert.equal(await page.getByLabel('Redirect URI', { exact: true }).textContent(), expected);
-    await shoot(page, 'providers-add-template', 'providers-add');
+    await shoot(page, 'providers-add-template');
     await assertAccessible(page, 'Add provider from a template');
     await page.getByRole('button', { name: 'Add provider' }).click();
 
@@ -147,7 +141,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByRole('button', { name: 'Add provider' }).click();
     await page.getByText('Test IdP is ready.').waitFor();
     await page.getByRole('article', { name: /Test IdP/ }).waitFor();
-    await shoot(page, 'providers', 'providers');
+    await shoot(page, 'providers');
     await assertAccessible(page, 'Providers');
   });
 
@@ -166,10 +160,10 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.ok(await card.getByText('alice').isVisible());
     assert.ok(await card.getByText('openid').isVisible());
     assert.ok(await page.getByRole('navigation').getByLabel('1 waiting').isVisible());
-    await shoot(page, 'pending', 'pending');
+    await shoot(page, 'pending');
     await assertAccessible(page, 'Pending (one request)');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, 'pending-dark', 'pending-dark');
+    await shoot(page, 'pending-dark');
     await assertAccessible(page, 'Pending (dark theme)');
     await page.emulateMedia({ colorScheme: 'light' });
 
@@ -199,14 +193,14 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.match(text ?? '', /profile/);
     assert.match(text ?? '', /triage-bot via owner/);
     assert.match(text ?? '', /OK/);
-    await shoot(page, 'connections', 'connections');
+    await shoot(page, 'connections');
     await assertAccessible(page, 'Connections');
 
     await go('#/grants', 'Grants');
     const grant = page.getByRole('row', { name: /triage-bot via owner.*alice.*test-idp/ });
     await grant.waitFor();
     assert.match((await grant.textContent()) ?? '', /in (59|60) min|in 1 h/);
-    await shoot(page, 'grants', 'grants');
+    await shoot(page, 'grants');
     await assertAccessible(page, 'Grants');
   });
 
@@ -268,7 +262,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
       assert.ok(next > at, `activity shows ${step} after the earlier steps (got ${types.join(', ')})`);
       at = next;
     }
-    await shoot(page, 'activity', 'activity');
+    await shoot(page, 'activity');
     await assertAccessible(page, 'Activity');
 
     await page.getByLabel('Provider', { exact: true }).selectOption('test-idp');
@@ -284,6 +278,9 @@ describe('the Latchkey window in Chromium against a real broker', () => {
 
   test('settings: the env block, a new key shown once, and the keychain status', async () => {
     await go('#/settings', 'Settings');
+    // The block carries the owner key: masked until Reveal (ui-trust.test.ts covers Copy).
+    assert.notEqual(await page.getByLabel('Environment block', { exact: true }).textContent(), b.envBlock());
+    await page.getByRole('button', { name: 'Reveal key' }).click();
     assert.equal(await page.getByLabel('Environment block', { exact: true }).textContent(), b.envBlock());
     await page.getByText('Keychain', { exact: true }).first().waitFor();
     await page.getByLabel('New key label').fill('ci-runner');
@@ -304,7 +301,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await pairing.getByRole('button', { name: 'Accept' }).click();
     await pairing.waitFor({ state: 'detached' });
     assert.equal((await b.api('/v2/auth/tokens/exists?provider_id=test-idp', { key: stranger })).status, 200);
-    await shoot(page, 'settings', 'settings');
+    await shoot(page, 'settings');
     await assertAccessible(page, 'Settings');
   });
 

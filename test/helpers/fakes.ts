@@ -4,7 +4,7 @@
  * (SQLite :memory:), as the style guide asks.
  */
 import { createCore, type Core } from '../../main/core/core.ts';
-import type { Logger, OAuthClient, OAuthClientConfig, ServerMetadata, TokenResponse } from '../../main/core/ports.ts';
+import type { ClientRegistrationRequest, Logger, OAuthClient, OAuthClientConfig, ProtectedResourceMetadataDocument, ServerMetadata, TokenResponse } from '../../main/core/ports.ts';
 import { UpstreamError } from '../../main/core/upstream-error.ts';
 import type { KeychainBackend } from '../../main/adapters/keychain.ts';
 import { openSqliteStore, type SqliteStore } from '../../main/adapters/sqlite/sqlite-store.ts';
@@ -49,8 +49,8 @@ export class FakeOAuth implements OAuthClient {
     return { issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token` };
   }
   async pkce() { return { verifier: 'v'.repeat(43), challenge: 'c'.repeat(43) }; }
-  async fetchProtectedResourceMetadata(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider serves no MCP metadata'); }
-  async registerClient(): Promise<never> { throw new UpstreamError('protocol', 'the fake provider offers no registration'); }
+  async fetchProtectedResourceMetadata(_serverUrl: string): Promise<ProtectedResourceMetadataDocument> { throw new UpstreamError('protocol', 'the fake provider serves no MCP metadata'); }
+  async registerClient(_endpoint: string, _metadata: ClientRegistrationRequest): Promise<unknown> { throw new UpstreamError('protocol', 'the fake provider offers no registration'); }
   /** What fetchIdentity answers (null: the fake provider has no identity endpoint). */
   identity: unknown = null;
   async fetchIdentity(): Promise<unknown> {

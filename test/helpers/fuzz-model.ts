@@ -170,6 +170,7 @@ const PENDING_VIEW: Shape = {
   auth_id: isString, provider_id: isString, provider_name: isString, key_label: isString, agent_id: isStringOrNull, user_id: isString,
   scopes: isStringArray, scope_descriptions: isStringMap, approved: (v) => typeof v === 'boolean', needs_consent: (v) => typeof v === 'boolean',
   created_at: isIso, expires_at: isIso, start_url: isString,
+  held_scopes: isStringArray, waiting: (v) => Number.isInteger(v) && (v as number) >= 0, last_seen_at: isIso, agent_gone: (v) => typeof v === 'boolean',
 };
 
 const GRANT_VIEW: Shape = {

@@ -165,8 +165,9 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
     }
   });
 
-  for (const [resolution, module] of [['node16', 'node16'], ['bundler', 'esnext']] as const) {
-    test(`a TypeScript project (moduleResolution ${resolution}): tsc type-checks the client's types, then the output runs the flow`, async () => {
+  // node16 twice: an ESM project (the `import` types) and a CommonJS one (the `require` types, dist/cjs).
+  for (const [resolution, module, type] of [['node16', 'node16', 'module'], ['node16', 'node16', 'commonjs'], ['bundler', 'esnext', 'module']] as const) {
+    test(`a TypeScript ${type === 'module' ? 'ESM' : 'CommonJS'} project (moduleResolution ${resolution}): tsc type-checks the client's types, then the output runs the flow`, async () => {
       const typed = `import { Client, AgentAuthError, LatchkeyUnreachableError, type AuthResult, type WaitResult, type OAuthProvider } from '@latchkey/client';
 declare const process: { env: Record<string, string | undefined> };
 // Types the agent relies on: narrowing on status gives non-null fields.
@@ -177,15 +178,15 @@ void [link, token, providerName, AgentAuthError, LatchkeyUnreachableError];
 // @ts-expect-error scopes are required
 const missingScopes = (c: Client) => c.authenticate({ provider: 'x' });
 void missingScopes;
-${FLOW}`;
-      const dir = project(`ts-${resolution}`, { type: 'module' }, {
+${type === 'module' ? FLOW : `void (async () => {\n${FLOW}\n})();`}`;
+      const dir = project(`ts-${resolution}-${type}`, { type }, {
         'src/agent.ts': typed,
         'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2022', 'dom'], module, moduleResolution: resolution, strict: true, types: [], outDir: 'out', skipLibCheck: false } }),
       });
       run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
       run(process.execPath, [tsc, '-p', dir], dir);
       assert.ok(readdirSync(join(dir, 'out')).includes('agent.js'));
-      await checkOutput(await agent(process.execPath, ['out/agent.js'], dir), `TypeScript ${resolution}`);
+      await checkOutput(await agent(process.execPath, ['out/agent.js'], dir), `TypeScript ${resolution} ${type}`);
     });
   }
 });

@@ -10,14 +10,21 @@ import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-
 const NEW_CLIENT_PROVIDER_KEYS = ['id', 'organization_id', 'provider_id', 'name', 'client_id', 'auth_url', 'token_url', 'uses_pkce', 'created_at', 'updated_at'];
 const ISSUER = 'http://127.0.0.1:9';
 
-describe('Agent Auth wire contract', () => {
-  let b: TestBroker;
+/** A fresh broker holding the test provider for one describe block, closed after it. */
+function brokerWithTestProvider(started: (b: TestBroker) => void): void {
+  let b: TestBroker | undefined;
   before(async () => {
     b = await startTestBroker();
     const res = await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
     assert.equal(res.status, 200, res.text);
+    started(b);
   });
-  after(() => b.cleanup());
+  after(() => b?.cleanup());
+}
+
+describe('Agent Auth wire contract', () => {
+  let b!: TestBroker;
+  brokerWithTestProvider((started) => { b = started; });
 
   test('provider object has every key both clients read, is_active, and never client_secret', async () => {
     const res = await b.api('/v2/auth/providers/test-idp');
@@ -183,12 +190,8 @@ describe('Agent Auth wire contract', () => {
 });
 
 describe('bad input: documented 4xx with a useful detail, and nothing stored changes', () => {
-  let b: TestBroker;
-  before(async () => {
-    b = await startTestBroker();
-    await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
-  });
-  after(() => b.cleanup());
+  let b!: TestBroker;
+  brokerWithTestProvider((started) => { b = started; });
 
   const snapshot = async () => (await b.api('/v2/auth/providers')).text;
 
@@ -235,13 +238,9 @@ describe('bad input: documented 4xx with a useful detail, and nothing stored cha
 });
 
 describe('S34 untrusted text: control characters and bidi overrides are refused at the API', () => {
-  let b: TestBroker;
+  let b!: TestBroker;
+  brokerWithTestProvider((started) => { b = started; });
   const control = (): Record<string, string> => ({ 'x-latchkey-control': b.core.sessions.controlSecret });
-  before(async () => {
-    b = await startTestBroker();
-    await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
-  });
-  after(() => b.cleanup());
 
   // ESC (an ANSI sequence that recolours or rewrites the line), BEL, CR, a C1 CSI, RLO, an isolate, NUL.
   const HOSTILE: Array<[string, string]> = [
@@ -288,6 +287,19 @@ describe('S34 untrusted text: control characters and bidi overrides are refused 
     assert.equal((await b.api('/v2/auth/providers')).text, before, 'providers unchanged');
   });
 
+  test('S34 ids in the path are refused the same way (they are echoed in answers), on both mounts', async () => {
+    for (const [path, method, loc] of [
+      ['/v2/auth/providers/test%1B%5B31m', 'GET', 'provider_id'], ['/v2/auth/providers/x%E2%80%AE', 'PATCH', 'provider_id'],
+      ['/api-host/v2/auth/providers/x%07', 'DELETE', 'provider_id'], ['/v2/auth/wait/lk-auth-%1B', 'GET', 'auth_id'], ['/v2/auth/wait/lk-auth-%1B/', 'GET', 'auth_id'],
+    ] as const) {
+      const res = await b.api(path, { method, ...(method === 'PATCH' ? { body: {} } : {}) });
+      assert.equal(res.status, 422, `${method} ${path}: ${res.text}`);
+      assert.deepEqual(res.body.detail[0].loc, ['path', loc]);
+      assert.equal(res.body.detail[0].type, 'unsafe_text');
+    }
+    assert.equal((await b.api('/v2/auth/providers/test-idp')).status, 200, 'a plain id still works');
+  });
+
   test('S34 owner API: key and pairing labels, trust rules and owner-made providers are refused the same way', async () => {
     const key = await b.api('/ui/api/keys', { key: null, headers: control(), body: { label: 'triage\u001b]0;owned\u0007' } });
     assert.equal(key.status, 422, key.text);
@@ -311,12 +323,8 @@ describe('S34 untrusted text: control characters and bidi overrides are refused 
 });
 
 describe('issue 12 §6: old clients', () => {
-  let b: TestBroker;
-  before(async () => {
-    b = await startTestBroker();
-    await b.api('/v2/auth/providers', { body: providerBody(ISSUER) });
-  });
-  after(() => b.cleanup());
+  let b!: TestBroker;
+  brokerWithTestProvider((started) => { b = started; });
 
   test('an api_url ending in "/" (requests to //v2/auth/…) reaches every route, on both prefixes', async () => {
     for (const prefix of ['//v2/auth', '///api-host/v2/auth']) {

@@ -77,6 +77,7 @@ describe('fast path parity with the Express routes', () => {
     { name: 'a JSON string', headers: [good, json], body: '"just a string"', status: 422 },
     { name: 'an empty body', headers: [good, json], body: '', status: 422 },
     { name: 'a __proto__ key', headers: [good, json], body: '{"__proto__":{"x":1},"provider":"test-idp","scopes":["b"],"check_only":true}', status: 200 },
+    { name: 'an alias that would spell __proto__', headers: [good, json], body: '{"_Proto__":{"provider":"test-idp","scopes":["p"]}}', status: 422 },
     { name: 'a control character in a scope', headers: [good, json], body: '{"provider":"test-idp","scopes":["read\\u001b[2J"]}', status: 422 },
     { name: 'Bearer instead of x-api-key', headers: ['Authorization: Bearer {key}', json], body: '{"provider":"test-idp","scopes":["c"]}', status: 200 },
     { name: 'text/plain', headers: [good, 'Content-Type: text/plain'], body: '{"provider":"test-idp","scopes":["a"]}', status: 415 },

@@ -228,7 +228,9 @@ async function stallingProvider() {
         stalled.push(() => res.destroy());
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'stall-access', refresh_token: 'stall-refresh', token_type: 'Bearer', expires_in: 60 }));
+      // Expired on arrival (expires_in 0), so the next authenticate must refresh: a token that is
+      // merely short-lived is not refreshed before its last quarter (core/refresh.ts).
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'stall-access', refresh_token: 'stall-refresh', token_type: 'Bearer', expires_in: 0 }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -264,7 +266,7 @@ describe('S30 SIGTERM with an open event stream, an open wait and a refresh stuc
         return { status: res.status, body: (await res.json()) as any };
       };
 
-      // A connection whose token is inside the refresh margin: the owner key is auto-approved,
+      // A connection whose token has expired: the owner key is auto-approved,
       // the start link goes straight to the provider, and the redirect is forwarded headless.
       assert.equal((await api('/v2/auth/providers', providerBody(idp.issuer, { provider_id: 'stall', client_secret: 'stall-secret' }))).status, 200);
       const first = await api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' });

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { osKeychain } from '../../adapters/keychain.ts';
 import { silentLogger } from '../../adapters/logger.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
-import { openSqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { openVault } from '../../adapters/vault.ts';
 import { LatchkeyError } from '../../core/errors.ts';
@@ -185,7 +185,7 @@ async function importOne(
     // Our own registration, bound to our redirect URI; a pre-registered client id carries over.
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      providers: local.providers, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
+      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
     }, { providerId: id, name: p.name, mcpServerUrl: p.mcp_server_url ?? '', clientId: p.is_dynamic_client ? null : p.client_id, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
@@ -255,6 +255,7 @@ function summary(verb: string, base: string, r: TransferReport): string {
 
 interface LocalProviders {
   providers: ProviderService;
+  settings: SqliteStore['settings'];
   redirectUri: (providerId: string) => string;
   close(): void;
 }
@@ -275,6 +276,7 @@ function openLocalProviders(config: TransferConfig): LocalProviders {
   const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
   return {
     providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    settings: store.settings,
     redirectUri: (id) => redirectUri(base, id),
     close: () => store.close(),
   };

@@ -17,16 +17,30 @@ export interface RegisteredClient {
  * The client metadata Latchkey sends (RFC 7591 §2). `application_type` comes from OpenID
  * Connect Dynamic Registration; RFC 7591 servers ignore what they do not know (§2), and
  * OIDC servers need it to accept an `http://127.0.0.1` redirect URI (RFC 8252 §7.3).
+ * `scope` (§2) is what the consent will ask for, so a server that limits a client to its
+ * registered scopes lets it ask.
  */
-export function registrationRequest(redirectUri: string): ClientRegistrationRequest {
+export function registrationRequest(redirectUri: string, options: { scopes?: readonly string[]; authMethod?: TokenEndpointAuthMethod } = {}): ClientRegistrationRequest {
   return {
     client_name: 'Latchkey',
     redirect_uris: [redirectUri],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    token_endpoint_auth_method: 'none',
+    token_endpoint_auth_method: options.authMethod ?? 'none',
     application_type: 'native',
+    ...(options.scopes && options.scopes.length > 0 ? { scope: options.scopes.join(' ') } : {}),
   };
+}
+
+/**
+ * The method to register with, from the server's `token_endpoint_auth_methods_supported`
+ * (RFC 8414 §2): a public client with PKCE when the server takes one (or does not say), else
+ * a client secret — in the Basic header if listed (RFC 6749 §2.3.1 prefers it), else in the
+ * body. Null: the server lists no method Latchkey can perform.
+ */
+export function chooseAuthMethod(supported: readonly string[] | undefined): TokenEndpointAuthMethod | null {
+  if (supported === undefined || supported.length === 0 || supported.includes('none')) return 'none';
+  return SUPPORTED.find((m) => m !== 'none' && supported.includes(m)) ?? null;
 }
 
 const SUPPORTED: readonly TokenEndpointAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post'];

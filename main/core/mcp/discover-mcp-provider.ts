@@ -2,9 +2,10 @@
  * `mcp-discover`: turn an MCP server URL into a normal provider (design.md §5).
  *
  *   RFC 9728 protected-resource metadata → its first authorization server → RFC 8414 / OIDC
- *   metadata (issuer must match, S13) → RFC 7591 registration, or the owner's pre-registered
- *   client → provider with `provider_type: "mcp"`, PKCE S256, and the server URL as the
- *   RFC 8707 `resource` on authorization and token requests.
+ *   metadata (issuer must match, S13) → RFC 7591 registration (with the scopes it will ask
+ *   for and an auth method the server supports), or the owner's pre-registered client →
+ *   provider with `provider_type: "mcp"`, PKCE S256, and the metadata's `resource`, verbatim,
+ *   as the RFC 8707 `resource` on authorization and token requests (mcp-client-facts.ts).
  *
  * Everything the MCP server or authorization server gets wrong becomes a 400 whose detail
  * names the step that failed; network access goes through the OAuthClient port.
@@ -12,10 +13,11 @@
  */
 import { BadRequest, Conflict } from '../errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from '../model.ts';
-import type { Logger, OAuthClient, ServerMetadata } from '../ports.ts';
+import type { ClientRegistrationRequest, Logger, OAuthClient, ServerMetadata, Store } from '../ports.ts';
 import { PROVIDER_ID_PATTERN, checkEndpointUrl, type ProviderService } from '../providers.ts';
 import { UpstreamError } from '../upstream-error.ts';
-import { parseRegistrationResponse, registrationRequest, type RegisteredClient } from './client-registration.ts';
+import { chooseAuthMethod, parseRegistrationResponse, registrationRequest, type RegisteredClient } from './client-registration.ts';
+import { writeMcpClientFacts } from './mcp-client-facts.ts';
 import { parseProtectedResourceMetadata, sameResource } from './protected-resource.ts';
 
 export interface McpDiscoveryDeps {
@@ -25,6 +27,7 @@ export interface McpDiscoveryDeps {
   redirectUri: (providerId: string) => string;
   allowInsecureEndpoints: boolean;
   logger: Logger;
+  settings: Pick<Store['settings'], 'get' | 'set'>;
 }
 
 export interface McpDiscoverInput {
@@ -43,7 +46,6 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
   const serverUrl = input.mcpServerUrl.trim();
   checkNewProvider(deps, input.providerId, serverUrl);
   const fetchMetadata = oauth.fetchProtectedResourceMetadata.bind(oauth);
-  const register = oauth.registerClient.bind(oauth);
 
   const fetched = await upstream(`The MCP server at ${serverUrl} did not provide OAuth protected-resource metadata (RFC 9728)`,
     () => fetchMetadata(serverUrl));
@@ -61,7 +63,8 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
   const meta = await upstream(`Discovery of the authorization server ${issuer} named by the MCP server failed`, () => oauth.discover(issuer, { forMcp: true }));
   checkServerMetadata(meta, deps.allowInsecureEndpoints);
 
-  const client = await clientFor(deps, input, meta, register);
+  const scopes = defaultScopes(fetched.challengeScope, resourceMeta.scopesSupported, meta.scopes_supported);
+  const client = await clientFor(deps, input, meta, scopes);
   const provider = providers.create({
     providerId: input.providerId, name: input.name,
     clientId: client.clientId, clientSecret: client.clientSecret, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
@@ -69,6 +72,11 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
     usesPkce: true, codeChallengeMethod: 'S256',
     issuer: meta.issuer, issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     providerType: 'mcp', mcpServerUrl: serverUrl, isDynamicClient: client.dynamic,
+  });
+  writeMcpClientFacts(deps.settings, provider.providerId, {
+    resource: resourceMeta.resource, scopes, registrationScopes: client.dynamic ? registrableScopes(scopes, meta) : [],
+    registrationEndpoint: client.dynamic ? (meta.registration_endpoint ?? null) : null,
+    redirectUri: client.dynamic ? deps.redirectUri(input.providerId) : null,
   });
   deps.logger.info('mcp.provider_discovered', { providerId: provider.providerId, issuer: meta.issuer, dynamicClient: client.dynamic });
   return provider;
@@ -105,8 +113,32 @@ function checkServerMetadata(meta: ServerMetadata, allowInsecure: boolean): void
   }
 }
 
+/**
+ * The scopes a consent asks for when the agent names none, as the MCP authorization spec has
+ * clients choose them: the 401 challenge's `scope`, else the resource's `scopes_supported`;
+ * plus `offline_access` when the authorization server offers it, so a refresh token comes too.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#scope-selection-strategy
+ */
+export function defaultScopes(challengeScope: string | null, resourceScopes: readonly string[], serverScopes: readonly string[] | undefined): string[] {
+  const fromChallenge = (challengeScope ?? '').split(' ').filter((s) => s !== '');
+  const chosen = fromChallenge.length > 0 ? fromChallenge : [...resourceScopes];
+  if (serverScopes?.includes('offline_access') && !chosen.includes('offline_access')) chosen.push('offline_access');
+  return [...new Set(chosen)];
+}
+
+/**
+ * The scopes to name at registration: those of the defaults the authorization server lists in
+ * its `scopes_supported`, or all of them when it lists none. Servers check registered scopes
+ * against their own list (oidc-provider refuses a resource server's scope such as `mcp:tools`
+ * there), while the consent may still ask for a resource's scopes.
+ */
+export function registrableScopes(scopes: readonly string[], meta: Pick<ServerMetadata, 'scopes_supported'>): string[] {
+  const listed = meta.scopes_supported;
+  return listed && listed.length > 0 ? scopes.filter((s) => listed.includes(s)) : [...scopes];
+}
+
 async function clientFor(
-  deps: McpDiscoveryDeps, input: McpDiscoverInput, meta: ServerMetadata, register: OAuthClient['registerClient'],
+  deps: McpDiscoveryDeps, input: McpDiscoverInput, meta: ServerMetadata, scopes: string[],
 ): Promise<RegisteredClient & { dynamic: boolean }> {
   if (input.clientId) {
     const secret = input.clientSecret ?? null;
@@ -118,9 +150,18 @@ async function clientFor(
   }
   const endpoint = meta.registration_endpoint;
   checkEndpointUrl('registration_endpoint', endpoint, deps.allowInsecureEndpoints);
-  const body = await upstream(`Client registration at ${endpoint} failed`, () => register(endpoint, registrationRequest(redirectUri)));
+  const authMethod = chooseAuthMethod(meta.token_endpoint_auth_methods_supported);
+  if (authMethod === null) {
+    throw new BadRequest(`The authorization server ${meta.issuer} supports none of the token endpoint auth methods Latchkey can use (none, client_secret_basic, client_secret_post); it lists ${meta.token_endpoint_auth_methods_supported?.join(', ')}.`, FAILED);
+  }
+  return { ...await registerClient(deps.oauth, endpoint, registrationRequest(redirectUri, { scopes: registrableScopes(scopes, meta), authMethod })), dynamic: true };
+}
+
+/** RFC 7591 registration; also used to register again when Latchkey's redirect URI moved (mcp-clients.ts). */
+export async function registerClient(oauth: OAuthClient, endpoint: string, request: ClientRegistrationRequest): Promise<RegisteredClient> {
+  const body = await upstream(`Client registration at ${endpoint} failed`, () => oauth.registerClient(endpoint, request));
   try {
-    return { ...parseRegistrationResponse(body), dynamic: true };
+    return parseRegistrationResponse(body);
   } catch (err) {
     throw new BadRequest(`The client registration response from ${endpoint} ${(err as Error).message}.`, FAILED);
   }

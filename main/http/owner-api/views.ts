@@ -21,11 +21,14 @@ export function scopeDescriptions(p: Provider | undefined, scopes: readonly stri
 
 export function pendingView(core: Core, r: AuthRequestRecord): PendingRequestView {
   const provider = core.providers.find(r.providerId);
+  const held = core.connections.find(r)?.scopes ?? [];
+  const presence = core.requests.presence(r);
   return {
     auth_id: r.authId, provider_id: r.providerId, provider_name: provider?.name ?? r.providerId, key_label: core.keyLabel(r.keyId),
     agent_id: r.agentId, user_id: r.userId, scopes: [...r.scopes], scope_descriptions: scopeDescriptions(provider, r.scopes),
     approved: r.approved, needs_consent: r.needsConsent, created_at: iso(r.createdAt), expires_at: iso(r.expiresAt),
     start_url: core.requests.startUrl(r),
+    held_scopes: [...held], waiting: presence.waiting, last_seen_at: iso(presence.lastSeenAt), agent_gone: presence.gone,
   };
 }
 

@@ -1,3 +1,4 @@
+import { DECISION_WORDS } from '../logic/durations.ts';
 import { describeScopes } from '../logic/scopes.ts';
 
 /** Scopes as chips; with descriptions, as a list saying what each one allows. */
@@ -11,7 +12,7 @@ export function ScopeList({ scopes, descriptions }: { scopes: readonly string[];
       {describeScopes(scopes, descriptions).map(({ scope, description }) => (
         <li key={scope}>
           <code className="scope">{scope}</code>
-          <span className={description ? '' : 'muted'}>{description ?? '—'}</span>
+          <span className={description ? '' : 'muted'}>{description ?? DECISION_WORDS.noDescription}</span>
         </li>
       ))}
     </ul>

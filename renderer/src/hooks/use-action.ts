@@ -15,7 +15,7 @@ export interface Action {
 }
 
 export function useAction(): Action {
-  const { reportError } = useApp();
+  const { reportError, noteReachable } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = useCallback(async (action: () => Promise<void>) => {
@@ -26,12 +26,14 @@ export function useAction(): Action {
       return true;
     } catch (e) {
       setError(e);
-      if (explainError(e).signedOut) reportError(e);
+      const explained = explainError(e);
+      if (explained.signedOut) reportError(e);
+      if (explained.unreachable) noteReachable(false);
       return false;
     } finally {
       setBusy(false);
     }
-  }, [reportError]);
+  }, [reportError, noteReachable]);
   const clearError = useCallback(() => setError(null), []);
   return { busy, error, run, clearError };
 }

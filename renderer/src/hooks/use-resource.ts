@@ -19,7 +19,7 @@ export interface Resource<T> {
 }
 
 export function useResource<T>(load: () => Promise<T>, refreshOn: readonly OwnerEventName[] = []): Resource<T> {
-  const { reportError } = useApp();
+  const { reportError, noteReachable, onlineEpoch } = useApp();
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
@@ -35,17 +35,27 @@ export function useResource<T>(load: () => Promise<T>, refreshOn: readonly Owner
       if (mine !== generation.current) return;
       setData(value);
       setError(undefined);
+      noteReachable(true);
     } catch (e) {
       if (mine !== generation.current) return;
       setError(e);
-      // The page shows its own load error; only a lost session concerns the whole window.
-      if (explainError(e).signedOut) reportError(e);
+      // The page shows its own load error; a lost session or a silent broker concern the whole window.
+      const explained = explainError(e);
+      if (explained.signedOut) reportError(e);
+      if (explained.unreachable) noteReachable(false);
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [reportError]);
+  }, [reportError, noteReachable]);
 
   useEffect(() => { void reload(); }, [reload]);
+  // Back after a silence: what is on screen may be stale (or an error).
+  const seenEpoch = useRef(onlineEpoch);
+  useEffect(() => {
+    if (seenEpoch.current === onlineEpoch) return;
+    seenEpoch.current = onlineEpoch;
+    void reload();
+  }, [onlineEpoch, reload]);
 
   const watched = refreshOn.join(' ');
   useStream((message) => {

@@ -10,6 +10,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'token.released': 'Token released',
   'token.refreshed': 'Token refreshed',
   'token.refresh_failed': 'Refresh failed',
+  'connection.created': 'Connected',
   'connection.needs_reauth': 'Needs re-auth',
   'connection.reconnect': 'Reconnect started',
   'connection.revoked': 'Connection revoked',

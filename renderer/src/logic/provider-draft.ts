@@ -89,15 +89,31 @@ export function formatParams(params: Readonly<Record<string, string>>): string {
   return Object.entries(params).map(([k, v]) => `${k}=${v}`).join('\n');
 }
 
+/** Mirrors the broker's S17 rule (main/core/providers.ts checkEndpointUrl): https, or plain http on loopback only. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+export const URL_RULE = 'https://, or http:// only for a loopback address such as http://127.0.0.1:8080';
+
 function checkUrl(value: string, field: string, errors: DraftErrors, label: string): void {
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    errors[field] = `Enter the full ${label}, starting with https://.`;
+    errors[field] = `Enter the full ${label}, starting with ${URL_RULE}.`;
     return;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') errors[field] = `The ${label} must start with https://.`;
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
+  errors[field] = url.protocol === 'http:'
+    ? `The ${label} must use https://; plain http:// is accepted only for a loopback address (127.0.0.1, localhost, [::1]).`
+    : `The ${label} must start with ${URL_RULE}.`;
+}
+
+/** The redirect URI preview, or why there is none yet: an invalid id would show a URI nobody can register. */
+export function redirectPreview(baseUrl: string, providerId: string): { ok: true; uri: string } | { ok: false; reason: string } {
+  const id = providerId.trim();
+  if (!id) return { ok: false, reason: 'Choose a provider id to see it.' };
+  if (!PROVIDER_ID_PATTERN.test(id)) return { ok: false, reason: 'Fix the provider id (letters, digits, ".", "_", "~" or "-") to see it.' };
+  return { ok: true, uri: redirectUriFor(baseUrl, id) };
 }
 
 /** The endpoint URLs and authorization parameters of a generic or edited provider; null when they do not parse. */

@@ -46,10 +46,22 @@ export function formatTimestamp(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** Activity log times: "13:07:09" for today, "2025-05-04 13:07" before (local time). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Activity log times always carry the day: "Today 13:07:09", "Yesterday 23:59:59",
+ * "31 May 23:59" this year, "31 May 2024 23:59" before (local time).
+ */
 export function formatLogTime(iso: string, now: number): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
   const full = formatTimestamp(iso);
-  if (full === iso) return iso;
-  const today = formatTimestamp(new Date(now).toISOString()).slice(0, 10);
-  return full.startsWith(today) ? full.slice(11) : full.slice(0, 16);
+  const time = full.slice(11);
+  const dayOf = (d: Date): string => formatTimestamp(d.toISOString()).slice(0, 10);
+  const today = new Date(now);
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1, 12);
+  if (dayOf(at) === dayOf(today)) return `Today ${time}`;
+  if (dayOf(at) === dayOf(yesterday)) return `Yesterday ${time}`;
+  const day = `${at.getDate()} ${MONTHS[at.getMonth()] ?? ''}`;
+  return at.getFullYear() === today.getFullYear() ? `${day} ${time.slice(0, 5)}` : `${day} ${at.getFullYear()} ${time.slice(0, 5)}`;
 }

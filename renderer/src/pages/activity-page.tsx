@@ -18,7 +18,7 @@ import { ActivityTable } from './activity-table.tsx';
 const PAGE_SIZE = 100;
 
 export function ActivityPage() {
-  const { client } = useApp();
+  const { client, onlineEpoch } = useApp();
   const action = useAction();
   const { run } = action;
   const [filters, setFilters] = useState<ActivityFilters>(EMPTY_FILTERS);
@@ -38,6 +38,7 @@ export function ActivityPage() {
   }, [client, filters, run]);
 
   useEffect(() => { void loadFirst(true); }, [loadFirst]);
+  useEffect(() => { if (onlineEpoch > 0) void loadFirst(false); }, [onlineEpoch, loadFirst]);
   useStream((message) => { if (message.name !== 'closed' && message.name !== 'offline') void loadFirst(false); });
 
   const loadOlder = async (): Promise<void> => {

@@ -9,7 +9,7 @@ export function ActivityTable({ entries }: { entries: readonly ActivityEntryView
   const now = useNow(60_000);
   return (
     <div className="table-wrap">
-      <table className="activity">
+      <table className="activity reflow">
         <caption className="sr-only">Activity, newest first</caption>
         <thead>
           <tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Agent / key</th><th scope="col">User</th><th scope="col">Provider</th><th scope="col">Scopes</th><th scope="col">Decision</th><th scope="col">Detail</th></tr>
@@ -17,14 +17,14 @@ export function ActivityTable({ entries }: { entries: readonly ActivityEntryView
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} data-type={e.type}>
-              <td className="nowrap"><time dateTime={e.at} title={formatTimestamp(e.at)}>{formatLogTime(e.at, now)}</time></td>
-              <td className="nowrap">{entryTitle(e)}</td>
-              <td className="nowrap">{entryWho(e)}</td>
-              <td>{e.user_id ?? '—'}</td>
-              <td>{e.provider_id ?? '—'}</td>
-              <td>{e.scopes ? <ScopeList scopes={e.scopes} /> : '—'}</td>
-              <td>{e.decision ?? (e.channel ? '' : '—')}{e.channel ? <span className="muted small"> via {e.channel}</span> : null}</td>
-              <td className="detail">{e.detail ?? ''}</td>
+              <td data-label="When" className="nowrap"><time dateTime={e.at} title={formatTimestamp(e.at)}>{formatLogTime(e.at, now)}</time></td>
+              <td data-label="What" className="nowrap cell-title">{entryTitle(e)}</td>
+              <td data-label="Agent / key">{entryWho(e)}</td>
+              <td data-label="User">{e.user_id ?? '—'}</td>
+              <td data-label="Provider">{e.provider_id ?? '—'}</td>
+              <td data-label="Scopes">{e.scopes ? <ScopeList scopes={e.scopes} /> : '—'}</td>
+              <td data-label="Decision"><span>{e.decision ?? (e.channel ? '' : '—')}{e.channel ? <span className="muted small"> via {e.channel}</span> : null}</span></td>
+              <td data-label="Detail" className="detail">{e.detail ?? ''}</td>
             </tr>
           ))}
         </tbody>

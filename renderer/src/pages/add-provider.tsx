@@ -12,7 +12,7 @@ import { ErrorNotice } from '../components/error-notice.tsx';
 import { Field } from '../components/field.tsx';
 import { useAction } from '../hooks/use-action.ts';
 import { useResource } from '../hooks/use-resource.ts';
-import { buildCreateBody, draftForTemplate, emptyDraft, redirectUriFor, type DraftErrors, type ProviderDraft, type ProviderKind } from '../logic/provider-draft.ts';
+import { buildCreateBody, draftForTemplate, emptyDraft, redirectPreview, type DraftErrors, type ProviderDraft, type ProviderKind } from '../logic/provider-draft.ts';
 import { ClientFields, EndpointFields, TextField } from './provider-fields.tsx';
 import { TemplatePicker } from './template-picker.tsx';
 
@@ -97,10 +97,11 @@ export function AddProvider({ onAdded, onCancel }: { onAdded: (p: ProviderView) 
 }
 
 function RedirectUri({ baseUrl, providerId }: { baseUrl: string; providerId: string }) {
+  const preview = redirectPreview(baseUrl, providerId);
   return (
     <div className="field">
       <span className="label">Redirect URI to register with the provider</span>
-      {providerId ? <Copyable value={redirectUriFor(baseUrl, providerId)} label="Redirect URI" /> : <p className="muted">Choose a provider id to see it.</p>}
+      {preview.ok ? <Copyable value={preview.uri} label="Redirect URI" /> : <p className="muted">{preview.reason}</p>}
       <p className="hint">Register it exactly, character for character, in the provider's console.</p>
     </div>
   );

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { ConnectionView } from '../../../main/http/owner-api-types.ts';
 import { openExternal } from '../api/open-external.ts';
 import { useApp } from '../app-context.ts';
+import { ProviderMark } from '../components/provider-mark.tsx';
 import { ScopeList } from '../components/scope-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Age, Expiry } from '../components/time-text.tsx';
@@ -14,6 +15,7 @@ import { accountName, labelDraft } from '../logic/accounts.ts';
 import { explainError } from '../logic/explain-error.ts';
 import { STATUS_LABELS, needsReconnect } from '../logic/connection-status.ts';
 import { whoLabel } from '../logic/grant-text.ts';
+import { reconnectTopic } from '../logic/pending-text.ts';
 
 interface Props {
   connection: ConnectionView;
@@ -38,7 +40,7 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke, onDefau
   const reconnect = () => action.run(async () => {
     const { consent_url } = await client.reconnect(c.id);
     const opened = await openExternal(consent_url);
-    announce(opened.opened ? `Sign in to ${c.provider_name} in the page that opened.` : `Could not open the consent page: ${opened.reason}.`);
+    announce(opened.opened ? `Sign in to ${c.provider_name} in the page that opened.` : `Could not open the consent page: ${opened.reason}.`, reconnectTopic(c.provider_id, c.user_id));
   });
   const refresh = () => action.run(async () => {
     onChanged(await client.refreshConnection(c.id));
@@ -70,14 +72,14 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke, onDefau
   return (
     <>
       <tr>
-        <td>
-          <span className="sr-only">{c.provider_name} </span><span className="account-name">{name}</span>{' '}
+        <td data-label="Account" className="cell-title">
+          <span className="with-mark"><ProviderMark name={c.provider_name} markKey={c.provider_id} size="small" /><span className="sr-only">{c.provider_name} </span><span className="account-name">{name}</span></span>{' '}
           {c.is_default ? <StatusBadge tone="ok" title={`Agents of ${c.key_label} for ${c.user_id} get this account when they name none.`}>Default</StatusBadge> : null}
           {c.source === 'import' ? <span className="muted"> imported</span> : null}
         </td>
-        <td>{c.user_id}</td>
-        <td>{whoLabel(c.key_label, c.agent_id)}</td>
-        <td>
+        <td data-label="User">{c.user_id}</td>
+        <td data-label="Agent / key">{whoLabel(c.key_label, c.agent_id)}</td>
+        <td data-label="Bound agents">
           {c.bound_agents.length === 0 ? <span className="muted">none</span> : (
             <ul className="plain-list">
               {c.bound_agents.map((b) => (
@@ -89,12 +91,14 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke, onDefau
             </ul>
           )}
         </td>
-        <td><ScopeList scopes={c.scopes} /></td>
-        <td>{c.expires_at ? <Expiry iso={c.expires_at} now={now} /> : <span className="muted">no expiry given</span>}</td>
-        <td>{c.last_refresh_at ? <Age iso={c.last_refresh_at} now={now} /> : <span className="muted">never</span>}</td>
-        <td>
-          <StatusBadge tone={status.tone} title={status.hint}>{status.label}</StatusBadge>
-          {action.error ? <p className="error-text" role="alert">{explainError(action.error).message}</p> : null}
+        <td data-label="Scopes"><ScopeList scopes={c.scopes} /></td>
+        <td data-label="Token expires">{c.expires_at ? <Expiry iso={c.expires_at} now={now} /> : <span className="muted">no expiry given</span>}</td>
+        <td data-label="Last refresh">{c.last_refresh_at ? <Age iso={c.last_refresh_at} now={now} /> : <span className="muted">never</span>}</td>
+        <td data-label="Status">
+          <div>
+            <StatusBadge tone={status.tone} title={status.hint}>{status.label}</StatusBadge>
+            {action.error ? <p className="error-text" role="alert">{explainError(action.error).message}</p> : null}
+          </div>
         </td>
         <td className="row-actions">
           {needsReconnect(c.status)

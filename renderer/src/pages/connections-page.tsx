@@ -14,11 +14,15 @@ import { useAction } from '../hooks/use-action.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { useStableList } from '../hooks/use-stable-list.ts';
+import { useStream } from '../hooks/use-stream.ts';
 import { accountName, accountsByProvider } from '../logic/accounts.ts';
+import { reconnectTopic } from '../logic/pending-text.ts';
 import { ConnectionRow } from './connection-row.tsx';
 
 export function ConnectionsPage() {
-  const { client, announce } = useApp();
+  const { client, announce, withdrawToast } = useApp();
+  // "Sign in in the page that opened" stops being true once the connection is made.
+  useStream((m) => { if (m.name === 'connection.created') withdrawToast(reconnectTopic(m.data.providerId, m.data.userId)); });
   const connections = useResource(() => client.connections(), ['connection.created', 'connection.needs_reauth', 'request.decided']);
   const now = useNow();
   const [revoking, setRevoking] = useState<ConnectionView | null>(null);
@@ -50,7 +54,7 @@ export function ConnectionsPage() {
         <section key={group.providerId} className="accounts" aria-labelledby={`accounts-${group.providerId}`}>
           <h2 id={`accounts-${group.providerId}`}>{group.providerName} <span className="muted">({group.accounts.length} {group.accounts.length === 1 ? 'account' : 'accounts'})</span></h2>
           <div className="table-wrap">
-          <table>
+          <table className="reflow">
             <caption className="sr-only">{group.providerName} accounts</caption>
             <thead>
               <tr><th scope="col">Account</th><th scope="col">User</th><th scope="col">Agent / key</th><th scope="col">Bound agents</th><th scope="col">Scopes</th><th scope="col">Token expires</th><th scope="col">Last refresh</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr>

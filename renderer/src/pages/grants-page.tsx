@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { ProviderMark } from '../components/provider-mark.tsx';
 import { ScopeList } from '../components/scope-list.tsx';
 import { Age } from '../components/time-text.tsx';
 import { useAction } from '../hooks/use-action.ts';
@@ -44,7 +45,7 @@ export function GrantsPage() {
       ) : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="reflow">
             <caption className="sr-only">Grants</caption>
             <thead>
               <tr><th scope="col">Agent / key</th><th scope="col">User</th><th scope="col">Provider</th><th scope="col">Scopes</th><th scope="col">Valid</th><th scope="col">Decided</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
@@ -52,12 +53,12 @@ export function GrantsPage() {
             <tbody>
               {rows.map((g) => (
                 <tr key={g.id}>
-                  <td>{whoLabel(g.key_label, g.agent_id)}</td>
-                  <td>{g.user_id}</td>
-                  <td>{g.provider_id}</td>
-                  <td><ScopeList scopes={g.scopes} /></td>
-                  <td title={g.expires_at ? formatTimestamp(g.expires_at) : undefined}>{grantLifetime(g, now)}</td>
-                  <td><Age iso={g.created_at} now={now} /> <span className="muted">via {g.decided_via}</span></td>
+                  <td data-label="Agent / key" className="cell-title">{whoLabel(g.key_label, g.agent_id)}</td>
+                  <td data-label="User">{g.user_id}</td>
+                  <td data-label="Provider"><span className="with-mark"><ProviderMark name={g.provider_id} markKey={g.provider_id} size="small" />{g.provider_id}</span></td>
+                  <td data-label="Scopes"><ScopeList scopes={g.scopes} /></td>
+                  <td data-label="Valid" title={g.expires_at ? formatTimestamp(g.expires_at) : undefined}>{grantLifetime(g, now)}</td>
+                  <td data-label="Decided"><span><Age iso={g.created_at} now={now} /> <span className="muted">via {g.decided_via}</span></span></td>
                   <td className="row-actions">
                     <button type="button" className="btn small danger-outline" disabled={action.busy} onClick={() => setRevoking(g)} aria-label={`Revoke grant for ${whoLabel(g.key_label, g.agent_id)} on ${g.provider_id}`}>Revoke</button>
                   </td>

@@ -46,6 +46,9 @@ export function KeysSection() {
   };
 
   const live = (keys.data ?? []).filter((k) => k.revoked_at === null);
+  // Without an owner key nobody could change providers or keys again: the last one is not offered for revoking.
+  const owners = live.filter((k) => k.role === 'owner').length;
+  const isLastOwner = (k: KeyView): boolean => k.role === 'owner' && owners <= 1;
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>API keys</h2>
@@ -53,16 +56,20 @@ export function KeysSection() {
       {keys.error ? <ErrorNotice error={keys.error} onRetry={() => void keys.reload()} /> : null}
       {live.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="reflow">
             <caption className="sr-only">API keys</caption>
             <thead><tr><th scope="col">Label</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
               {live.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.label}</td>
-                  <td>{k.role === 'owner' ? 'owner (everything, provider setup included)' : 'agent (tokens only)'}</td>
-                  <td><Age iso={k.created_at} now={now} /></td>
-                  <td className="row-actions"><button type="button" className="btn small danger-outline" onClick={() => setRevoking(k)} aria-label={`Revoke key ${k.label}`}>Revoke</button></td>
+                  <td data-label="Label" className="cell-title">{k.label}</td>
+                  <td data-label="Role">{k.role === 'owner' ? 'owner (everything, provider setup included)' : 'agent (tokens only)'}</td>
+                  <td data-label="Created"><Age iso={k.created_at} now={now} /></td>
+                  <td className="row-actions">
+                    {isLastOwner(k)
+                      ? <span className="muted small">The last owner key; create another owner key to revoke this one.</span>
+                      : <button type="button" className="btn small danger-outline" onClick={() => setRevoking(k)} aria-label={`Revoke key ${k.label}`}>Revoke</button>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,7 @@ import { useApp } from '../app-context.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { Copyable } from '../components/copyable.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
+import { ProviderMark } from '../components/provider-mark.tsx';
 import { useAction } from '../hooks/use-action.ts';
 import { deleteConsequences } from '../logic/provider-draft.ts';
 import { EditProvider } from './edit-provider.tsx';
@@ -31,7 +32,7 @@ export function ProviderCard({ provider: p, onSaved, onDeleted }: Props) {
   return (
     <article className="card" aria-labelledby={`${id}-title`}>
       <header className="card-head">
-        <h2 id={`${id}-title`}>{p.name} <span className="mono muted id">{p.provider_id}</span></h2>
+        <h2 id={`${id}-title`} className="with-mark"><ProviderMark name={p.name} markKey={p.template_id ?? p.provider_id} /><span>{p.name} <span className="mono muted id">{p.provider_id}</span></span></h2>
         <div className="card-actions">
           <button type="button" className="btn small" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? 'Close' : 'Edit'}</button>
           <button type="button" className="btn small danger-outline" disabled={action.busy} onClick={() => setConfirming(true)}>Delete</button>
@@ -40,7 +41,7 @@ export function ProviderCard({ provider: p, onSaved, onDeleted }: Props) {
       {editing ? (
         <EditProvider provider={p} onCancel={() => setEditing(false)} onSaved={(saved) => { setEditing(false); onSaved(saved); }} />
       ) : (
-        <dl className="facts">
+        <dl className="facts stack-narrow">
           <dt>Redirect URI</dt><dd><Copyable value={p.redirect_uri} label={`Redirect URI of ${p.name}`} /></dd>
           <dt>Client id</dt><dd className="mono">{p.client_id}</dd>
           <dt>Secret</dt><dd>{p.has_client_secret ? 'stored, sealed by the OS keychain' : 'none (public client)'}</dd>

@@ -1,8 +1,11 @@
 /** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain. */
+import { useState } from 'react';
 import { useApp } from '../app-context.ts';
-import { Copyable } from '../components/copyable.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { hasSecret, maskEnvBlock } from '../logic/env-block.ts';
+import { explainKeychain } from '../logic/keychain-text.ts';
 import { KeysSection } from './keys-section.tsx';
 import { PairingsSection } from './pairings-section.tsx';
 import { PolicySection } from './policy-section.tsx';
@@ -15,7 +18,7 @@ export function SettingsPage() {
       <section className="panel" aria-labelledby="connect-title">
         <h2 id="connect-title">Connect an agent</h2>
         <p>Paste this into the agent's shell (or its <code>.env</code>) so the Agent Auth SDK talks to this Latchkey:</p>
-        <Copyable value={session.env_block} label="Environment block" block />
+        <EnvBlock block={session.env_block} />
         <dl className="facts">
           <dt>Address</dt><dd className="mono">{session.url}</dd>
           <dt>Port</dt><dd className="mono">{session.port}</dd>
@@ -31,8 +34,28 @@ export function SettingsPage() {
   );
 }
 
+/** The env block carries the owner key: masked until Reveal; Copy always copies the real block. */
+function EnvBlock({ block }: { block: string }) {
+  const [revealed, setRevealed] = useState(false);
+  const secret = hasSecret(block);
+  return (
+    <div className="copyable block">
+      <pre className="mono" aria-label="Environment block">{revealed || !secret ? block : maskEnvBlock(block)}</pre>
+      <div className="copy-actions">
+        {secret ? (
+          <button type="button" className="btn small" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+            {revealed ? 'Hide key' : 'Reveal key'}
+          </button>
+        ) : null}
+        <CopyButton text={block} label="Environment block" />
+      </div>
+    </div>
+  );
+}
+
 function KeychainSection() {
   const { keychain } = useApp().session;
+  const problem = explainKeychain(keychain.reason);
   return (
     <section className="panel" aria-labelledby="keychain-title">
       <h2 id="keychain-title">Keychain</h2>
@@ -42,8 +65,16 @@ function KeychainSection() {
       </p>
       {!keychain.ok ? (
         <div className="notice bad" role="alert">
-          <p className="notice-title">Latchkey cannot store tokens right now{keychain.reason ? `: ${keychain.reason}` : '.'}</p>
-          <p>Unlock or start your OS keychain (on Linux, a Secret Service such as gnome-keyring), then restart Latchkey. Nothing is stored in plaintext meanwhile.</p>
+          <p className="notice-title">Latchkey cannot store tokens right now. Nothing is stored in plaintext meanwhile.</p>
+          <p><strong>What it means:</strong> {problem.meaning}</p>
+          <p><strong>Fix:</strong> {problem.fix}</p>
+          {problem.command ? <pre className="mono command small">{problem.command}</pre> : null}
+          {keychain.reason ? (
+            <details className="raw">
+              <summary>Technical details</summary>
+              <pre className="mono">{keychain.reason}</pre>
+            </details>
+          ) : null}
         </div>
       ) : null}
     </section>

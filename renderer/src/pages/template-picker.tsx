@@ -1,6 +1,7 @@
 /** Search over the provider templates (GET /templates) and pick one. */
 import { useId, useState } from 'react';
 import type { TemplateView } from '../../../main/http/owner-api-types.ts';
+import { ProviderMark } from '../components/provider-mark.tsx';
 import { searchTemplates } from '../logic/provider-draft.ts';
 
 export function TemplatePicker({ templates, selected, onPick }: { templates: readonly TemplateView[]; selected: string; onPick: (t: TemplateView) => void }) {
@@ -21,8 +22,11 @@ export function TemplatePicker({ templates, selected, onPick }: { templates: rea
         {matches.map((t) => (
           <li key={t.id}>
             <button type="button" className={t.id === selected ? 'template selected' : 'template'} aria-pressed={t.id === selected} onClick={() => onPick(t)}>
-              <span className="template-name">{t.name}</span>
-              <span className="template-id mono">{t.id}</span>
+              <ProviderMark name={t.name} markKey={t.id} size="small" />
+              <span className="template-text">
+                <span className="template-name">{t.name}</span>
+                <span className="template-id mono">{t.id}</span>
+              </span>
             </button>
           </li>
         ))}

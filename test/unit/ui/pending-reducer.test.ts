@@ -9,7 +9,8 @@ function request(authId: string, createdAt: string, overrides: Partial<PendingRe
   return {
     auth_id: authId, provider_id: 'github', provider_name: 'GitHub', key_label: 'Dev key', agent_id: 'triage-bot', user_id: 'me',
     scopes: ['repo'], scope_descriptions: {}, approved: false, needs_consent: true, created_at: createdAt,
-    expires_at: '2030-01-01T00:00:00Z', start_url: `http://127.0.0.1:1/start/${authId}`, ...overrides,
+    expires_at: '2030-01-01T00:00:00Z', start_url: `http://127.0.0.1:1/start/${authId}`,
+    held_scopes: [], waiting: 1, last_seen_at: createdAt, agent_gone: false, ...overrides,
   };
 }
 

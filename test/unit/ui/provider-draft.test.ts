@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ProviderView, TemplateView } from '../../../main/http/owner-api-types.ts';
-import { PROVIDER_ID_PATTERN as CORE_PATTERN } from '../../../main/core/providers.ts';
+import { PROVIDER_ID_PATTERN as CORE_PATTERN, checkEndpointUrl } from '../../../main/core/providers.ts';
 import { TEMPLATES } from '../../../main/core/templates/catalog.ts';
 import { templateSummary } from '../../../main/core/templates/instantiate.ts';
 import {
   PROVIDER_ID_PATTERN, buildCreateBody, buildUpdateBody, deleteConsequences, draftForTemplate, draftFromProvider, emptyDraft,
-  parseParams, redirectUriFor, searchTemplates,
+  parseParams, redirectPreview, redirectUriFor, searchTemplates,
 } from '../../../renderer/src/logic/provider-draft.ts';
 
 const templates: TemplateView[] = TEMPLATES.map(templateSummary);
@@ -74,8 +74,28 @@ describe('provider form: issuer and generic', () => {
     });
     const bad = buildCreateBody({ ...draft, tokenUrl: 'ftp://x', authorizationParams: 'novalue' });
     assert.ok(!bad.ok);
-    assert.equal(bad.errors.tokenUrl, 'The token URL must start with https://.');
+    assert.equal(bad.errors.tokenUrl, 'The token URL must start with https://, or http:// only for a loopback address such as http://127.0.0.1:8080.');
     assert.equal(bad.errors.authorizationParams, 'Line 1 needs the form name=value.');
+  });
+
+  test('the URL rule matches the broker: https anywhere, plain http only on loopback, and the message says so', () => {
+    const draft = { ...emptyDraft('generic'), providerId: 'x', name: 'X', clientId: 'c', authUrl: 'http://localhost:9/auth' };
+    for (const host of ['127.0.0.1:9', 'localhost:9', '[::1]:9']) {
+      const ok = buildCreateBody({ ...draft, tokenUrl: `http://${host}/token` });
+      assert.ok(ok.ok, `http://${host} is loopback`);
+      assert.doesNotThrow(() => checkEndpointUrl('token_url', `http://${host}/token`, false));
+    }
+    const remote = buildCreateBody({ ...draft, tokenUrl: 'http://idp.example/token' });
+    assert.ok(!remote.ok);
+    assert.match(remote.errors.tokenUrl ?? '', /plain http:\/\/ is accepted only for a loopback address/);
+    assert.throws(() => checkEndpointUrl('token_url', 'http://idp.example/token', false));
+  });
+
+  test('the redirect URI preview appears only for a valid provider id', () => {
+    assert.deepEqual(redirectPreview('http://127.0.0.1:1', 'github'), { ok: true, uri: 'http://127.0.0.1:1/host-oauth-callback/github' });
+    assert.equal(redirectPreview('http://127.0.0.1:1', '').ok, false);
+    const bad = redirectPreview('http://127.0.0.1:1', 'my provider/../x');
+    assert.ok(!bad.ok && /Fix the provider id/.test(bad.reason));
   });
 
   test('the form checks provider ids exactly like the broker does', () => {

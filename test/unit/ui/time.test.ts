@@ -45,10 +45,12 @@ describe('expiry', () => {
     assert.equal(formatTimestamp('garbage'), 'garbage');
   });
 
-  test('log times drop the date for today and the seconds for earlier days', () => {
+  test('log times always name the day: today, yesterday, a date this year, a date with the year before', () => {
     const now = new Date(2025, 5, 1, 18, 0, 0).getTime();
-    assert.equal(formatLogTime(new Date(2025, 5, 1, 9, 5, 7).toISOString(), now), '09:05:07');
-    assert.equal(formatLogTime(new Date(2025, 4, 31, 23, 59, 59).toISOString(), now), '2025-05-31 23:59');
+    assert.equal(formatLogTime(new Date(2025, 5, 1, 9, 5, 7).toISOString(), now), 'Today 09:05:07');
+    assert.equal(formatLogTime(new Date(2025, 4, 31, 23, 59, 59).toISOString(), now), 'Yesterday 23:59:59');
+    assert.equal(formatLogTime(new Date(2025, 4, 20, 8, 30, 0).toISOString(), now), '20 May 08:30');
+    assert.equal(formatLogTime(new Date(2024, 11, 31, 23, 59, 0).toISOString(), now), '31 Dec 2024 23:59');
     assert.equal(formatLogTime('garbage', now), 'garbage');
   });
 });
