@@ -10,6 +10,10 @@ const nodeIo = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', '
 /** Import patterns that reach a sibling layer from any depth below main/. */
 const outerLayers = (layers) => [...layers.flatMap((l) => [`**/${l}/*`, `**/${l}/**`]), '**/compose.ts'];
 
+/** The modules that may mint an OwnerPrincipal (main/core/owner-principal.ts, S39). */
+export const OWNER_CHANNELS = ['main/http/owner-auth.ts', 'main/http/flow-routes.ts', 'main/shell/**/*.ts'];
+const OWNER_ONLY = 'Only the owner channels (eslint.config.js OWNER_CHANNELS) may mint an OwnerPrincipal (S39).';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'packages/*/dist/**', 'renderer/dist/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -59,6 +63,20 @@ export default tseslint.config(
     // The Electron shell and its preload script are the only places electron may be imported.
     files: ['main/shell/**/*.ts', 'preload/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // S39: only the owner channels may mint the owner's authority. The owner-session
+    // middleware and control-secret CLI path (owner-auth.ts), the /start decision form's
+    // session check (flow-routes.ts) and the desktop shell; tests and benches set up as the owner.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: [...OWNER_CHANNELS, 'main/core/owner-principal.ts', 'test/**', 'bench/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "ImportSpecifier[imported.name='mintOwnerPrincipal']", message: OWNER_ONLY },
+        { selector: "ImportDeclaration[source.value=/owner-principal(\\.ts)?$/] > ImportNamespaceSpecifier", message: OWNER_ONLY },
+        { selector: "ImportExpression[source.value=/owner-principal(\\.ts)?$/]", message: OWNER_ONLY },
+      ],
+    },
   },
   {
     // Tests read JSON answers loosely on purpose: the assertions are the types.

@@ -17,6 +17,7 @@ import { createLogger } from '../main/adapters/logger.ts';
 import { createBroker } from '../main/compose.ts';
 import type { TokenSet } from '../main/core/model.ts';
 import { BENCH_PROVIDER, BENCH_SCOPES, type BrokerReady, STORM_AGENT, serveCommands, settledMemory } from './helpers.ts';
+import { ownerVia, TEST_ACTOR } from '../test/helpers/owner.ts';
 
 const { values } = parseArgs({ options: { 'token-url': { type: 'string' } } });
 // Never contacted unless a benchmark points the provider at its own local token endpoint.
@@ -31,22 +32,22 @@ if (!broker.keychain.ok) throw new Error(`bench broker needs a keychain: ${broke
 core.providers.create({
   providerId: BENCH_PROVIDER, name: 'Bench IdP', clientId: 'bench-client', clientSecret: 'bench-client-secret',
   authUrl: 'http://127.0.0.1:9/auth', tokenUrl, tokenEndpointAuthMethod: 'client_secret_basic',
-});
+}, TEST_ACTOR);
 
 const tokenSet = (label: string, expiresInMs: number): TokenSet => ({
   accessToken: `at-${label}-${'x'.repeat(40)}`, tokenType: 'Bearer', refreshToken: `rt-${label}`,
   expiresAt: Date.now() + expiresInMs, idToken: null, extra: {},
 });
 
-const agent = core.keys.create('bench-agent', 'agent');
+const agent = core.keys.create('bench-agent', 'agent', TEST_ACTOR);
 const subject = (agentId: string | null, keyId = agent.record.id) => ({ providerId: BENCH_PROVIDER, keyId, userId: 'default', agentId });
 
 // Hot path fixture: a typical 1-hour access token (fresh: outside every refresh margin) and a live grant.
 const hot = core.connections.save(subject(null), tokenSet('hot', 3600_000), BENCH_SCOPES);
-core.grants.create(subject(null), BENCH_SCOPES, 'forever', 'cli', hot.id);
+core.grants.create(ownerVia('cli'), subject(null), BENCH_SCOPES, 'forever', hot.id);
 // Refresh-storm fixture: one account (expired on each `expire`) and a grant naming it.
 const storm = core.connections.save(subject(STORM_AGENT), tokenSet('storm', -60_000), BENCH_SCOPES);
-core.grants.create(subject(STORM_AGENT), BENCH_SCOPES, 'forever', 'cli', storm.id);
+core.grants.create(ownerVia('cli'), subject(STORM_AGENT), BENCH_SCOPES, 'forever', storm.id);
 
 /**
  * `count` pending requests, each from its own agent key (the prompt budget is per key)
@@ -56,7 +57,7 @@ core.grants.create(subject(STORM_AGENT), BENCH_SCOPES, 'forever', 'cli', storm.i
 async function pending(count: number, tag: string): Promise<Array<{ authId: string; key: string }>> {
   const out: Array<{ authId: string; key: string }> = [];
   for (let i = 0; i < count; i++) {
-    const k = core.keys.create(`bench-wait-${tag}-${i}`, 'agent');
+    const k = core.keys.create(`bench-wait-${tag}-${i}`, 'agent', TEST_ACTOR);
     const agentId = `wait-${tag}-${i}`;
     core.connections.save(subject(agentId, k.record.id), tokenSet(agentId, 3600_000), BENCH_SCOPES);
     const r = await core.requests.authenticate(k.record, { provider: BENCH_PROVIDER, scopes: BENCH_SCOPES, agentId });
@@ -75,7 +76,7 @@ serveCommands(
       case 'pending':
         return pending(Number(args.count), String(args.tag));
       case 'approve': {
-        for (const id of args.authIds as string[]) await core.requests.approve(id, '1h', 'cli');
+        for (const id of args.authIds as string[]) await core.requests.approve(ownerVia('cli'), id, '1h');
         return null;
       }
       case 'expire':

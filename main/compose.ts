@@ -90,7 +90,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     allowInsecureEndpoints: options.allowInsecureEndpoints ?? false,
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
-  if (options.approval) core.policy.update({ mode: options.approval });
+  if (options.approval) core.policy.update({ mode: options.approval }, { channel: 'cli' });
   const owner = core.keys.ensureOwnerKey();
   // S26: after a crash, a row whose secret cannot be read shows needs_reauth from the start
   // (reading it marks it), instead of ok until an agent first asks for it.

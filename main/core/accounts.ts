@@ -12,6 +12,7 @@ import type { ActivityLog } from './activity.ts';
 import type { ConnectionService, ConnectionKey } from './connections.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import type { GrantService } from './grants.ts';
+import { OwnerPrincipal, requireOwner } from './owner-principal.ts';
 import { cleanLabel } from './identity.ts';
 import type { AgentConnection, ApiKey, DecisionChannel } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Store } from './ports.ts';
@@ -131,8 +132,9 @@ export class AccountService {
    * grant until revoked for (key, agent, the account's user, provider, its scopes), naming
    * this account, recorded in the activity log. A binding for the same provider is replaced.
    */
-  bind(scope: AccountScope, agentId: string, connectionId: string, createdBy: string, via: DecisionChannel): { binding: AgentConnection; account: ConnectionRecord } {
+  bind(authority: OwnerPrincipal | ApiKey, scope: AccountScope, agentId: string, connectionId: string, createdBy: string): { binding: AgentConnection; account: ConnectionRecord } {
     const account = this.get(scope, connectionId);
+    const via: DecisionChannel = authority instanceof OwnerPrincipal ? requireOwner(authority).channel : 'api';
     const binding: AgentConnection = {
       id: this.#ids.uuid(), keyId: account.keyId, agentId, providerId: account.providerId, connectionId: account.id, createdBy, createdAt: this.#clock.now(),
     };
@@ -142,7 +144,8 @@ export class AccountService {
       this.#store.agentConnections.put(binding);
       const subject = { keyId: account.keyId, agentId, userId: account.userId, providerId: account.providerId };
       this.#grants.liftDenials(subject);
-      this.#grants.create(subject, account.scopes, 'forever', via, account.id);
+      if (authority instanceof OwnerPrincipal) this.#grants.create(authority, subject, account.scopes, 'forever', account.id);
+      else this.#grants.createForOwnerKey(authority, subject, account.scopes, account.id);
     });
     this.#activity.record({
       type: 'agent.connection.created', keyId: account.keyId, keyLabel: this.#keyLabel(account.keyId), agentId, userId: account.userId,
@@ -172,7 +175,8 @@ export class AccountService {
    * (namespace: the caller's key, user `default`, this agent) and bind it. The account it
    * replaces is deleted only if it was imported too and no other binding uses it.
    */
-  async importToken(key: ApiKey, agentId: string, providerId: string, input: ImportInput, via: DecisionChannel): Promise<{ binding: AgentConnection; account: ConnectionRecord }> {
+  async importToken(key: ApiKey, agentId: string, providerId: string, input: ImportInput): Promise<{ binding: AgentConnection; account: ConnectionRecord }> {
+    const via: DecisionChannel = 'api';
     const provider = this.#providers.get(providerId);
     const now = this.#clock.now();
     const scopes = normalizeScopes(input.scopes ?? []);
@@ -184,7 +188,7 @@ export class AccountService {
     const account = this.#connections.save({ providerId: provider.providerId, keyId: key.id, userId: 'default', agentId }, set, scopes, {
       label: input.label == null ? null : cleanLabel(input.label), makeDefault: false, source: 'import', metadata: input.metadata ?? null,
     });
-    const result = this.bind({ keyId: key.id }, agentId, account.id, key.label, via);
+    const result = this.bind(key, { keyId: key.id }, agentId, account.id, key.label);
     this.#activity.record({ type: 'token.imported', keyId: key.id, keyLabel: key.label, agentId, userId: account.userId, providerId: provider.providerId, scopes, channel: via });
     if (previous && previous.connectionId !== account.id) {
       const old = this.#store.connections.byId(previous.connectionId);

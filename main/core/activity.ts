@@ -15,6 +15,27 @@ export const DEFAULT_RETENTION_DAYS = 90;
 
 export type ActivityInput = Partial<Omit<ActivityEntry, 'id' | 'at' | 'type' | 'count'>> & { type: string };
 
+/**
+ * Who made a change, as the activity log records it (S36). Every service that changes a
+ * provider, key, policy or connection takes one and writes the entry itself, so no channel
+ * (SDK route, owner API, CLI import, window, tray) can change something unlogged.
+ * An OwnerPrincipal is an Actor; an SDK caller is `sdkActor(key)`.
+ */
+export interface Actor {
+  channel: 'sdk' | 'browser' | 'cli' | 'window' | 'tray' | 'import' | 'policy' | 'system';
+  keyId?: string | undefined;
+  keyLabel?: string | undefined;
+}
+
+export function sdkActor(key: { id: string; label: string }): Actor {
+  return { channel: 'sdk', keyId: key.id, keyLabel: key.label };
+}
+
+/** The activity fields naming the actor: the channel, and for the SDK the key that called. */
+export function byActor(actor: Actor): Pick<ActivityInput, 'channel' | 'keyId' | 'keyLabel'> {
+  return { channel: actor.channel, ...(actor.keyId ? { keyId: actor.keyId, keyLabel: actor.keyLabel ?? null } : {}) };
+}
+
 export class ActivityLog {
   readonly #store: Store;
   readonly #clock: Clock;

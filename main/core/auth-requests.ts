@@ -8,13 +8,15 @@
  */
 import type { AccountService } from './accounts.ts';
 import type { ActivityLog } from './activity.ts';
-import { BadRequest, NotFound } from './errors.ts';
+import { BadRequest, NotFound, Unauthorized } from './errors.ts';
+import { UNAUTHORIZED_DETAIL } from './keys.ts';
 import type { EventBus } from './events.ts';
 import type { GrantService } from './grants.ts';
+import { type OwnerPrincipal, requireOwner } from './owner-principal.ts';
 import { startLink } from './links.ts';
 import type { Policy } from './policy.ts';
 import { PROMPT_BUDGET, RateLimiter } from './rate-limits.ts';
-import type { ApiKey, AuthRequest, Connection, DecisionChannel, GrantDuration } from './model.ts';
+import type { ApiKey, AuthRequest, Connection, Grant, GrantDuration } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { NeedsReauth, type ConnectionService } from './connections.ts';
@@ -39,6 +41,14 @@ export interface Presence {
   lastSeenAt: number;
   /** Nobody waits and nobody asked for AGENT_GONE_AFTER_MS. */
   gone: boolean;
+}
+
+const KEY_REVOKED_DETAIL = 'The Latchkey owner revoked the API key this request was made with.';
+
+/** S38: a remembered denial says until when, and that asking again will not prompt the owner before then. */
+export function rememberedDenialDetail(denial: Pick<Grant, 'expiresAt'>): string {
+  const until = denial.expiresAt === null ? 'until they lift the denial in Latchkey' : `until ${new Date(denial.expiresAt).toISOString()}`;
+  return `The Latchkey owner denied this request ${until}; asking again will not prompt them before then.`;
 }
 
 
@@ -92,6 +102,7 @@ export class AuthRequests {
   readonly #policy: Policy;
   readonly #activity: ActivityLog;
   readonly #keyLabel: (keyId: string) => string;
+  readonly #keyActive: (keyId: string) => boolean;
   readonly #prompts: RateLimiter;
   readonly waiters = new WaitRegistry<Released>();
   readonly #redirectUri: (providerId: string) => string;
@@ -101,7 +112,7 @@ export class AuthRequests {
   constructor(deps: {
     store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
     connections: ConnectionService; accounts: AccountService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
-    keyLabel: (keyId: string) => string; redirectUri: (providerId: string) => string;
+    keyLabel: (keyId: string) => string; keyActive: (keyId: string) => boolean; redirectUri: (providerId: string) => string;
   }) {
     this.#accounts = deps.accounts;
     this.#redirectUri = deps.redirectUri;
@@ -118,6 +129,7 @@ export class AuthRequests {
     this.#baseUrl = deps.baseUrl;
     this.#policy = deps.policy;
     this.#keyLabel = deps.keyLabel;
+    this.#keyActive = deps.keyActive;
   }
 
   async authenticate(key: ApiKey, input: AuthenticateInput): Promise<AuthenticateResult> {
@@ -129,7 +141,7 @@ export class AuthRequests {
     // policy.ts documents the precedence: denial, grant, trust rule, auto-owner mode, ask.
     const { denial, grant } = this.#grants.decisionFor(subject, scopes, conn?.id ?? null);
     const byPolicy = denial || grant ? null : this.#policy.allowsWithoutAsking(key, subject.providerId, subject.agentId, scopes);
-    const approved = !denial && (grant !== undefined || byPolicy !== null);
+    let approved = !denial && (grant !== undefined || byPolicy !== null);
     const pending = (): AuthenticateResult => ({ status: 'pending', url: null, authId: null, token: null, expiresAt: null, userId: subject.userId, account: null });
 
     if (!input.forceNew && approved && conn?.status === 'ok' && isSubset(scopes, conn.scopes)) {
@@ -138,9 +150,15 @@ export class AuthRequests {
       if (release) {
         try {
           const set = await this.#connections.fresh(conn);
-          if (grant) this.#grants.spend(grant);
-          this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, detail: this.#lsDetail(input.lsUserId) });
-          return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt, userId: subject.userId, account: { id: conn.id, label: conn.label } };
+          // S38: spent at release, with no await between the spend and the answer; a caller
+          // that loses the race for a single-use grant is asked like any other.
+          // S37: a key revoked while this call waited on a refresh gets nothing, not even a request.
+          if (!this.#keyActive(key.id)) throw new Unauthorized(UNAUTHORIZED_DETAIL);
+          if (!grant || this.#grants.trySpend(grant)) {
+            this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, decision: `by ${byPolicy?.by ?? 'grant'}`, detail: this.#lsDetail(input.lsUserId) });
+            return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt, userId: subject.userId, account: { id: conn.id, label: conn.label } };
+          }
+          approved = false;
         } catch (err) {
           if (!(err instanceof NeedsReauth)) throw err;
         }
@@ -194,12 +212,14 @@ export class AuthRequests {
     this.#store.requests.insert(request);
     this.#touch(request.authId);
     if (denial) {
-      // A remembered "no": answered at once, no question for the human.
-      this.#finish(request, 'denied', `The Latchkey owner denied this request until ${denial.expiresAt === null ? 'they revoke the denial' : new Date(denial.expiresAt).toISOString()}.`);
+      // A remembered "no": answered at once, no question for the human (S38: say until when).
+      this.#finish(request, 'denied', rememberedDenialDetail(denial));
       return this.#pendingAnswer(request, subject.userId);
     }
     this.#log.info('request.created', { authId: request.authId, keyLabel: key.label, providerId: request.providerId, userId: request.userId, agentId: request.agentId, scopes, needsConsent: request.needsConsent, approved });
-    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy ?? 'grant'}` : null, detail: [request.needsConsent ? 'provider consent needed' : null, this.#lsDetail(input.lsUserId)].filter(Boolean).join('; ') || null });
+    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy?.by ?? 'grant'}` : null, detail: [request.needsConsent ? 'provider consent needed' : null, this.#lsDetail(input.lsUserId)].filter(Boolean).join('; ') || null });
+    // S39: a policy approval is a decision of its own, recorded with its channel and rule.
+    if (byPolicy) this.#activity.record({ type: 'request.approved', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: `approved by ${byPolicy.by}`, channel: byPolicy.channel });
     this.#events.emit('request.created', {
       authId: request.authId, providerId: request.providerId, keyLabel: key.label, agentId: request.agentId,
       userId: request.userId, scopes, needsConsent: request.needsConsent, needsApproval: !approved,
@@ -234,7 +254,8 @@ export class AuthRequests {
    * The owner's Reconnect button for a connection (say, one that needs re-auth): a request
    * in the connection's own namespace, approved by the owner, waiting only for consent.
    */
-  reconnect(conn: Connection, via: DecisionChannel): AuthRequestRecord {
+  reconnect(owner: OwnerPrincipal, conn: Connection): AuthRequestRecord {
+    const via = requireOwner(owner).channel;
     const now = this.#clock.now();
     const request: AuthRequestRecord = {
       authId: `lk-auth-${this.#ids.token(18)}`, startToken: this.#ids.token(32),
@@ -279,7 +300,7 @@ export class AuthRequests {
     this.#touch(authId);
     let outcome: Released | 'timeout';
     try {
-      outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal);
+      outcome = await this.waiters.wait(authId, Math.min(seconds * 1000, remaining), signal, key.id);
     } finally {
       this.#touch(authId);
     }
@@ -290,17 +311,31 @@ export class AuthRequests {
     return { status: 'timeout', token: null };
   }
 
+  /**
+   * The answer for a decided request. A completed one releases its token only if, at this
+   * moment, the key is still active (S37) and an approval still covers it; a single-use
+   * grant is spent here, synchronously after the last await, so one release is all it
+   * gives (S38) — to the waiters of the request, or to a later authenticate, never both.
+   */
   async #answerFor(r: AuthRequest): Promise<Released> {
     if (r.status === 'denied' || r.status === 'failed') return { status: r.status, token: null, detail: r.detail ?? `The request was ${r.status}.` };
     const conn = r.connectionId ? this.#connections.byId(r.connectionId) : undefined;
     if (!conn) return { status: 'failed', token: null, detail: 'The connection for this request was removed. Call authenticate again.' };
+    let set;
     try {
-      const set = await this.#connections.fresh(conn);
-      return { status: 'completed', token: set.accessToken, expiresAt: set.expiresAt };
+      set = await this.#connections.fresh(conn);
     } catch (err) {
       if (err instanceof NeedsReauth) return { status: 'failed', token: null, detail: 'The connection needs the owner to reconnect it. Call authenticate again for a new link.' };
       throw err;
     }
+    if (!this.#keyActive(r.keyId)) return { status: 'denied', token: null, detail: KEY_REVOKED_DETAIL };
+    if (!r.autoApproved) {
+      const grant: Grant | undefined = this.#grants.decisionFor(r, r.scopes, conn.id).grant;
+      if (!grant || !this.#grants.trySpend(grant)) {
+        return { status: 'failed', token: null, detail: 'The approval for this request was already used (an "once" approval releases one token) or was revoked. Call authenticate again to ask the owner.' };
+      }
+    }
+    return { status: 'completed', token: set.accessToken, expiresAt: set.expiresAt };
   }
 
   // ---- owner side -------------------------------------------------------------------
@@ -342,14 +377,15 @@ export class AuthRequests {
    * The owner says yes. A grant for `duration` is recorded at once; when no consent is
    * needed the request completes now, otherwise it waits for the provider consent.
    */
-  async approve(authId: string, duration: GrantDuration, via: DecisionChannel): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
+  async approve(owner: OwnerPrincipal, authId: string, duration: GrantDuration): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
+    const via = requireOwner(owner).channel;
     const r = this.#decidable(authId);
     const account = this.accountOf(r);
     const releasable = !r.needsConsent && account?.status === 'ok' && isSubset(r.scopes, account.scopes);
     if (!r.approved || r.grantDuration === null) {
       this.#grants.liftDenials(r);
       // The "yes" names the account it releases; one a consent will produce is named then.
-      this.#grants.create(r, r.scopes, duration, via, releasable ? account.id : r.tokenId);
+      this.#grants.create(owner, r, r.scopes, duration, releasable ? account.id : r.tokenId);
       r.approved = true;
       r.grantDuration = duration;
       r.decidedVia = via;
@@ -403,12 +439,13 @@ export class AuthRequests {
   }
 
   /** The owner says no; with `remember`, identical requests are denied without asking for that long. */
-  deny(authId: string, via: DecisionChannel, remember: GrantDuration = 'once'): AuthRequestRecord {
+  deny(owner: OwnerPrincipal, authId: string, remember: GrantDuration = 'once'): AuthRequestRecord {
+    const via = requireOwner(owner).channel;
     const r = this.#decidable(authId);
     r.decidedVia = via;
-    this.#grants.createDenial(r, r.scopes, remember, via);
+    const remembered = this.#grants.createDenial(owner, r, r.scopes, remember);
     this.#activity.record({ type: 'request.denied', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId, decision: remember === 'once' ? 'denied' : `denied ${remember}`, channel: via });
-    this.#finish(r, 'denied', 'The Latchkey owner denied this request. Ask them, or call authenticate again to ask anew.');
+    this.#finish(r, 'denied', remembered ? rememberedDenialDetail(remembered) : 'The Latchkey owner denied this request. Ask them, or call authenticate again to ask anew.');
     return r;
   }
 
@@ -416,6 +453,21 @@ export class AuthRequests {
   completeWithNewConnection(r: AuthRequestRecord, conn: Connection): void {
     this.#activity.record({ type: 'connection.created', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: conn.scopes, authId: r.authId, channel: 'consent' });
     this.complete(r, conn);
+  }
+
+  /**
+   * A key was revoked (S37): its pending requests leave the Pending list at once, answered
+   * `denied` to anyone waiting (events tell the UI and tray). Returns how many.
+   */
+  cancelForKey(owner: OwnerPrincipal, keyId: string): number {
+    const via = requireOwner(owner).channel;
+    const mine = this.listPending().filter((r) => r.keyId === keyId);
+    for (const r of mine) {
+      r.decidedVia = via;
+      this.#activity.record({ type: 'request.cancelled', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId: r.authId, channel: via, detail: 'API key revoked' });
+      this.#finish(r, 'denied', KEY_REVOKED_DETAIL);
+    }
+    return mine.length;
   }
 
   /** The provider flow produced a connection: release every waiter with its token. */
@@ -440,7 +492,8 @@ export class AuthRequests {
     this.#store.requests.update(r);
     this.#log.info(`request.${status}`, { authId: r.authId, via: r.decidedVia, providerId: r.providerId });
     this.#events.emit('request.decided', { authId: r.authId, status, via: r.decidedVia });
-    if (this.waiters.size === 0) return;
+    // Only computed when someone waits on this request: computing it may spend a single-use grant.
+    if (this.waiters.waitingOn(r.authId) === 0) return;
     void this.#answerFor(r).then(
       (answer) => { this.waiters.release(r.authId, answer); },
       (err: unknown) => {

@@ -185,6 +185,25 @@ export class ConnectionService {
   }
 
   /**
+   * S36: the provider's endpoints or client credentials changed from the Agent Auth API.
+   * The stored token sets were issued by the old endpoint and must never be sent to the new
+   * one, so they are dropped (not just flagged) and each connection moves to needs_reauth:
+   * the owner reconnects, consenting at the new endpoint. Returns how many.
+   */
+  invalidateForProvider(providerId: string, reason: string): number {
+    const affected = this.#store.connections.listAll().filter((c) => c.providerId === providerId);
+    for (const c of affected) {
+      this.#store.connections.upsert({ ...c, status: 'needs_reauth', tokenCiphertext: null, updatedAt: this.#clock.now() });
+      this.#cache.delete(c.id);
+      this.#refresher.clearBackoff(c.id);
+      this.#log.warn('connection.needs_reauth', { connectionId: c.id, providerId, reason });
+      this.#activity.record({ type: 'connection.needs_reauth', ...this.#who(c), detail: `${reason}; stored tokens dropped` });
+      this.#onNeedsReauth(c, reason);
+    }
+    return affected.length;
+  }
+
+  /**
    * Delete connections, revoking upstream first where the provider has an RFC 7009
    * endpoint. Local secrets go regardless of what the provider answers (S27).
    */

@@ -3,7 +3,9 @@
  * account, for a while. A request whose scopes are a subset of a live grant for the account
  * it would get needs no new question; a grant never moves to another account (issue 14).
  */
-import type { DecisionChannel, Grant, GrantDuration } from './model.ts';
+import { Forbidden } from './errors.ts';
+import type { ApiKey, DecisionChannel, Grant, GrantDuration } from './model.ts';
+import { type OwnerPrincipal, requireOwner } from './owner-principal.ts';
 import type { Clock, Ids, Store } from './ports.ts';
 import { type ScopeSet, isSubset } from './scopes.ts';
 
@@ -60,8 +62,9 @@ export class GrantService {
     return this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => g.effect === effect);
   }
 
-  /** Remember "no" for a while; `once` remembers nothing. */
-  createDenial(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel): Grant | null {
+  /** Remember "no" for a while; `once` remembers nothing. Only the owner decides (S39). */
+  createDenial(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration): Grant | null {
+    const via = requireOwner(owner).channel;
     return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny', null);
   }
 
@@ -74,9 +77,22 @@ export class GrantService {
     return this.#store.grants.byId(id);
   }
 
-  /** @param connectionId the account approved; null while the approved flow has not produced one yet. */
-  create(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, connectionId: string | null): Grant {
-    return this.#insert(s, scopes, duration, via, 'allow', connectionId);
+  /**
+   * A grant is the owner's "yes"; nothing but an owner principal can make one (S39).
+   * @param connectionId the account approved; null while the approved flow has not produced one yet.
+   */
+  create(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration, connectionId: string | null = null): Grant {
+    return this.#insert(s, scopes, duration, requireOwner(owner).channel, 'allow', connectionId);
+  }
+
+  /**
+   * The one "yes" an API key can give (issue 14): the upstream owner-only routes that bind
+   * an account to an agent or import a token for one. Only an owner-role key, checked here
+   * again (the contract refuses agent keys first); it can grant only its own key's accounts.
+   */
+  createForOwnerKey(key: ApiKey, s: Subject, scopes: ScopeSet, connectionId: string): Grant {
+    if (key.role !== 'owner' || key.revokedAt !== null || s.keyId !== key.id) throw new Forbidden('Only the owner key can bind its own accounts to an agent.', 'role_forbidden');
+    return this.#insert(s, scopes, 'forever', 'api', 'allow', connectionId);
   }
 
   /** The approved flow produced this account: the subject's grants waiting for one now name it. */
@@ -96,9 +112,14 @@ export class GrantService {
     return grant;
   }
 
-  /** Count one token release against a single-use grant. */
-  spend(g: Grant): void {
-    if (g.usesLeft !== null) this.#store.grants.spend(g.id);
+  /**
+   * Count one token release against a grant (S38). Durable grants always allow; a single-use
+   * grant allows only the caller whose conditional update took its last use, so of any
+   * number of concurrent callers exactly one is released. Call it synchronously just
+   * before handing the token out, never before an await.
+   */
+  trySpend(g: Grant): boolean {
+    return g.usesLeft === null || this.#store.grants.spend(g.id);
   }
 
   list(): Grant[] {
@@ -107,5 +128,12 @@ export class GrantService {
 
   revoke(id: string): void {
     this.#store.grants.revoke(id, this.#clock.now());
+  }
+
+  /** A revoked key's grants and remembered denials all end (S37). Returns how many. */
+  revokeForKey(keyId: string): number {
+    const mine = this.#store.grants.listAll(this.#clock.now()).filter((g) => g.keyId === keyId);
+    for (const g of mine) this.#store.grants.revoke(g.id, this.#clock.now());
+    return mine.length;
   }
 }

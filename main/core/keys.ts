@@ -4,6 +4,7 @@
  * (S05). The owner key is created at first run; its plaintext is kept sealed by the vault
  * so `latchkey env` can print it again.
  */
+import { byActor, type ActivityLog, type Actor } from './activity.ts';
 import { BadRequest, NotFound, Unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { sha256 } from './hash.ts';
@@ -11,8 +12,13 @@ import type { ApiKey, Pairing, Role } from './model.ts';
 import type { Clock, Ids, Store, Vault } from './ports.ts';
 import { FAILED_KEY_BUDGET, RateLimiter } from './rate-limits.ts';
 
-/** Pairing requests kept at most; beyond it unknown keys are refused without a new request. */
-const MAX_PAIRINGS = 50;
+/**
+ * Pairing requests kept at most (S40). A new unknown key evicts the least recently seen
+ * request rather than being dropped, so a flood of probes can delay but never silence a
+ * legitimate key (which shows up again on its next call); requests expire after a day.
+ */
+export const MAX_PAIRINGS = 50;
+export const PAIRING_TTL_MS = 24 * 3_600_000;
 
 const OWNER_KEY_SETTING = 'owner_key_sealed';
 const OWNER_KEY_AAD = 'settings:owner_key';
@@ -27,12 +33,14 @@ export class KeyService {
   readonly #clock: Clock;
   readonly #ids: Ids;
   readonly #events: EventBus | undefined;
+  readonly #activity: ActivityLog;
   readonly #failures: RateLimiter;
   readonly #allFailures: RateLimiter;
   /** Digest → key: the hot path never touches SQLite for key lookups. */
   #byHash = new Map<string, ApiKey>();
 
-  constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; events?: EventBus }) {
+  constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; activity: ActivityLog; events?: EventBus }) {
+    this.#activity = deps.activity;
     this.#store = deps.store;
     this.#vault = deps.vault;
     this.#clock = deps.clock;
@@ -61,8 +69,10 @@ export class KeyService {
     let sealed: Buffer | null = null;
     if (this.#vault.status().ok) sealed = this.#vault.seal(key, OWNER_KEY_AAD);
     this.#store.transaction(() => {
-      this.#store.keys.insert({ id: this.#ids.uuid(), label: 'owner', role: 'owner', hash: sha256(key), createdAt: this.#clock.now(), revokedAt: null });
+      const id = this.#ids.uuid();
+      this.#store.keys.insert({ id, label: 'owner', role: 'owner', hash: sha256(key), createdAt: this.#clock.now(), revokedAt: null });
       if (sealed) this.#store.settings.set(OWNER_KEY_SETTING, sealed.toString('base64'));
+      this.#activity.record({ type: 'key.created', channel: 'system', keyId: id, keyLabel: 'owner', detail: 'role owner (first run)' });
     });
     this.#reload();
     return { key, created: true, sealed: sealed !== null };
@@ -80,16 +90,18 @@ export class KeyService {
     }
   }
 
-  create(label: string, role: Role): { key: string; record: ApiKey } {
+  create(label: string, role: Role, actor: Actor): { key: string; record: ApiKey } {
     if (!label.trim()) throw new BadRequest('Give the key a label, e.g. the agent\'s name.', 'missing_label');
     const key = this.#newKeyValue();
     const record: ApiKey = { id: this.#ids.uuid(), label: label.trim(), role, hash: sha256(key), createdAt: this.#clock.now(), revokedAt: null };
     this.#store.keys.insert(record);
     this.#reload();
+    this.#activity.record({ type: 'key.created', ...byActor(actor), keyId: record.id, keyLabel: record.label, detail: `role ${record.role}` });
     return { key, record };
   }
 
-  revoke(id: string): void {
+  /** The key row only; use-cases/manage-keys.ts ends what hangs off it (S37). */
+  revoke(id: string, actor: Actor): ApiKey {
     const key = this.#store.keys.byId(id);
     if (!key || key.revokedAt !== null) throw new NotFound(`No active key '${id}'.`);
     if (key.role === 'owner' && this.#store.keys.list().filter((k) => k.role === 'owner' && k.revokedAt === null).length === 1) {
@@ -97,6 +109,14 @@ export class KeyService {
     }
     this.#store.keys.revoke(id, this.#clock.now());
     this.#reload();
+    this.#activity.record({ type: 'key.revoked', ...byActor(actor), keyId: key.id, keyLabel: key.label });
+    return key;
+  }
+
+  /** Whether a key may still act: the release-time check of S37. */
+  isActive(id: string): boolean {
+    const key = this.#store.keys.byId(id);
+    return key !== undefined && key.revokedAt === null;
   }
 
   list(): ApiKey[] {
@@ -130,19 +150,25 @@ export class KeyService {
       this.#store.pairings.upsert({ ...existing, lastSeenAt: now, attempts: existing.attempts + 1 });
       return;
     }
-    if (this.#store.pairings.list().length >= MAX_PAIRINGS) return;
+    const live = this.pairings();
+    // Least recently seen first out (the list is newest first).
+    for (const old of live.slice(MAX_PAIRINGS - 1)) this.#store.pairings.delete(old.id);
     const pairing: Pairing = { id: this.#ids.token(9), keyHash: hash, keyHint: `${presented.slice(0, 8)}…`, firstSeenAt: now, lastSeenAt: now, attempts: 1 };
     this.#store.pairings.upsert(pairing);
     this.#events?.emit('key.pairing_requested', { pairingId: pairing.id, keyHint: pairing.keyHint });
   }
 
+  /** Live pairing requests, newest first; expired ones are deleted on the way. */
   pairings(): Pairing[] {
-    return this.#store.pairings.list();
+    const cutoff = this.#clock.now() - PAIRING_TTL_MS;
+    const all = this.#store.pairings.list();
+    for (const p of all) if (p.lastSeenAt <= cutoff) this.#store.pairings.delete(p.id);
+    return all.filter((p) => p.lastSeenAt > cutoff);
   }
 
   /** Adopt a key an agent already uses (an existing LANGSMITH_API_KEY): only its digest was kept. */
-  acceptPairing(id: string, label: string, role: Role): ApiKey {
-    const pairing = this.#store.pairings.byId(id);
+  acceptPairing(id: string, label: string, role: Role, actor: Actor): ApiKey {
+    const pairing = this.pairings().find((p) => p.id === id);
     if (!pairing) throw new NotFound(`No pairing request '${id}'. List them with \`npx latchkey keys pairings\`.`);
     if (!label.trim()) throw new BadRequest('Give the key a label, e.g. the agent\'s name.', 'missing_label');
     const record: ApiKey = { id: this.#ids.uuid(), label: label.trim(), role, hash: pairing.keyHash, createdAt: this.#clock.now(), revokedAt: null };
@@ -151,12 +177,15 @@ export class KeyService {
       this.#store.pairings.delete(id);
     });
     this.#reload();
+    this.#activity.record({ type: 'key.paired', ...byActor(actor), keyId: record.id, keyLabel: record.label, detail: `role ${record.role}, key ${pairing.keyHint}` });
     return record;
   }
 
-  rejectPairing(id: string): void {
-    if (!this.#store.pairings.byId(id)) throw new NotFound(`No pairing request '${id}'.`);
+  rejectPairing(id: string, actor: Actor): void {
+    const pairing = this.#store.pairings.byId(id);
+    if (!pairing) throw new NotFound(`No pairing request '${id}'.`);
     this.#store.pairings.delete(id);
+    this.#activity.record({ type: 'key.pairing_rejected', ...byActor(actor), detail: `key ${pairing.keyHint}` });
   }
 
   #newKeyValue(): string {

@@ -113,7 +113,8 @@ export interface Store {
     listAll(now: number): Grant[];
     byId(id: string): Grant | undefined;
     insert(g: Grant): void;
-    spend(id: string): void;
+    /** Take one use of a single-use grant; false when none was left (a conditional update, S38). */
+    spend(id: string): boolean;
     revoke(id: string, at: number): void;
     /** Name the account for a subject's allow grants that were waiting for one (connectionId null). */
     bindPending(s: { keyId: string; providerId: string; userId: string; agentId: string | null }, connectionId: string): void;

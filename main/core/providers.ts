@@ -2,6 +2,7 @@
  * OAuth provider configurations. Created by the owner (SDK `create_oauth_provider`, the
  * window, or the CLI). The client secret is sealed by the vault and never returned.
  */
+import { byActor, type ActivityLog, type Actor } from './activity.ts';
 import { BadRequest, Conflict, NotFound, ValidationFailed } from './errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from './model.ts';
 import type { Clock, Ids, OAuthClientConfig, ProviderRecord, Store, Vault } from './ports.ts';
@@ -70,6 +71,24 @@ export function checkAuthorizationParams(params: Record<string, string> | undefi
   })));
 }
 
+/**
+ * S36: the fields that decide where a stored refresh token or client secret is sent, or
+ * whose credentials they are. Changing one from the Agent Auth API must not redirect the
+ * secrets already held (use-cases/manage-providers.ts).
+ */
+export const SECRET_ROUTING_FIELDS = ['tokenUrl', 'authUrl', 'revocationUrl', 'issuer', 'clientId', 'clientSecret', 'tokenEndpointAuthMethod'] as const;
+/** Of those, the ones the client secret itself travels to or is bound with. */
+export const CLIENT_SECRET_ROUTES = ['tokenUrl', 'revocationUrl', 'clientId', 'issuer'] as const;
+
+/** The patch fields whose value differs from the provider's (a client secret always counts: it cannot be compared). */
+export function changedFields(current: ProviderRecord, patch: ProviderPatch): string[] {
+  return (Object.keys(patch) as (keyof ProviderPatch)[]).filter((k) => {
+    if (patch[k] === undefined) return false;
+    if (k === 'clientSecret') return true;
+    return JSON.stringify(patch[k]) !== JSON.stringify(current[k]);
+  });
+}
+
 export function secretAad(id: string): string {
   return `provider:${id}:client_secret`;
 }
@@ -80,8 +99,10 @@ export class ProviderService {
   readonly #clock: Clock;
   readonly #ids: Ids;
   readonly #allowInsecure: boolean;
+  readonly #activity: ActivityLog;
 
-  constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; allowInsecureEndpoints: boolean }) {
+  constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; activity: ActivityLog; allowInsecureEndpoints: boolean }) {
+    this.#activity = deps.activity;
     this.#store = deps.store;
     this.#vault = deps.vault;
     this.#clock = deps.clock;
@@ -123,10 +144,11 @@ export class ProviderService {
     return this.#cached().get(providerId);
   }
 
-  /** The row only; core.deleteProvider removes what hangs off it first. */
-  removeRecord(providerId: string): void {
+  /** The row only; use-cases/manage-providers.ts removes what hangs off it first. */
+  removeRecord(providerId: string, actor: Actor, detail: string): void {
     this.#store.providers.delete(providerId);
     this.#invalidate();
+    this.#activity.record({ type: 'provider.deleted', ...byActor(actor), providerId, detail });
   }
 
   clientSecret(p: ProviderRecord): string | null {
@@ -138,7 +160,8 @@ export class ProviderService {
     return { provider: p, clientSecret: this.clientSecret(p), quirks: quirksFor(p), resource: mcpResource(this.#store.settings, p) };
   }
 
-  create(input: ProviderInput): Provider {
+  /** `how` says where the configuration came from (a template, discovery…) for the activity log. */
+  create(input: ProviderInput, actor: Actor, how?: string): Provider {
     if (!PROVIDER_ID_PATTERN.test(input.providerId)) {
       throw new BadRequest(`provider_id '${input.providerId}' is not allowed: use 1–64 letters, digits, '.', '_', '~' or '-', starting with a letter or digit.`, 'invalid_provider_id');
     }
@@ -183,10 +206,11 @@ export class ProviderService {
     };
     this.#store.providers.insert(record);
     this.#invalidate();
+    this.#activity.record({ type: 'provider.created', ...byActor(actor), providerId: record.providerId, detail: how ?? (input.templateId ? `from template ${input.templateId}` : null) });
     return record;
   }
 
-  update(providerId: string, patch: ProviderPatch): Provider {
+  update(providerId: string, patch: ProviderPatch, actor: Actor): Provider {
     const current = this.get(providerId);
     this.#checkUrls(patch);
     checkAuthorizationParams(patch.authorizationParams);
@@ -221,6 +245,8 @@ export class ProviderService {
     }
     this.#store.providers.update(next);
     this.#invalidate();
+    const changed = changedFields(current, patch);
+    this.#activity.record({ type: 'provider.updated', ...byActor(actor), providerId, detail: changed.length ? `changed ${changed.join(', ')}` : 'nothing changed' });
     return next;
   }
 

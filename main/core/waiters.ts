@@ -12,18 +12,25 @@ const defaultSchedule: Schedule = (fn, ms) => {
   return () => clearTimeout(t);
 };
 
-export interface WaitCaps { perRequest: number; total: number }
+/**
+ * S29/S40: caps on open waits, per request, per API key and in total, so one key cannot use
+ * up the total by spreading its waits over many requests and lock every other key out.
+ */
+export interface WaitCaps { perRequest: number; perKey: number; total: number }
+
+export const DEFAULT_WAIT_CAPS: WaitCaps = { perRequest: 256, perKey: 1024, total: 20_000 };
 
 interface Waiter<T> { resolve: (v: T | 'timeout') => void; cancelTimer: () => void }
 
 export class WaitRegistry<T> {
   readonly #byId = new Map<string, Set<Waiter<T>>>();
+  readonly #perKey = new Map<string, number>();
   readonly #schedule: Schedule;
   readonly #caps: WaitCaps;
   #total = 0;
 
   constructor(options: { caps?: WaitCaps; schedule?: Schedule } = {}) {
-    this.#caps = options.caps ?? { perRequest: 256, total: 20_000 };
+    this.#caps = options.caps ?? DEFAULT_WAIT_CAPS;
     this.#schedule = options.schedule ?? defaultSchedule;
   }
 
@@ -31,11 +38,20 @@ export class WaitRegistry<T> {
     return this.#total;
   }
 
-  /** Resolves with the released value, or `'timeout'` after `timeoutMs` or on abort. */
-  wait(id: string, timeoutMs: number, signal?: AbortSignal): Promise<T | 'timeout'> {
+  /** How many are waiting on one request right now. */
+  waitingOn(id: string): number {
+    return this.#byId.get(id)?.size ?? 0;
+  }
+
+  /** Resolves with the released value, or `'timeout'` after `timeoutMs` or on abort. `keyId` is the waiting API key. */
+  wait(id: string, timeoutMs: number, signal?: AbortSignal, keyId = ''): Promise<T | 'timeout'> {
     let set = this.#byId.get(id);
     if ((set?.size ?? 0) >= this.#caps.perRequest || this.#total >= this.#caps.total) {
       throw new RateLimited('Too many clients are waiting on this request; wait with fewer clients or retry shortly.', 5);
+    }
+    const keyCount = this.#perKey.get(keyId) ?? 0;
+    if (keyCount >= this.#caps.perKey) {
+      throw new RateLimited('This API key has too many open waits; wait with fewer clients or retry shortly.', 5);
     }
     if (!set) this.#byId.set(id, (set = new Set()));
     const waiters = set;
@@ -44,6 +60,9 @@ export class WaitRegistry<T> {
         resolve: (v) => {
           if (!waiters.delete(waiter)) return;
           this.#total--;
+          const left = (this.#perKey.get(keyId) ?? 1) - 1;
+          if (left === 0) this.#perKey.delete(keyId);
+          else this.#perKey.set(keyId, left);
           if (waiters.size === 0 && this.#byId.get(id) === waiters) this.#byId.delete(id);
           waiter.cancelTimer();
           signal?.removeEventListener('abort', onAbort);
@@ -54,6 +73,7 @@ export class WaitRegistry<T> {
       const onAbort = (): void => waiter.resolve('timeout');
       waiters.add(waiter);
       this.#total++;
+      this.#perKey.set(keyId, keyCount + 1);
       waiter.cancelTimer = this.#schedule(() => waiter.resolve('timeout'), timeoutMs);
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });

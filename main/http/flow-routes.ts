@@ -8,6 +8,7 @@ import type { Core } from '../core/core.ts';
 import { BadRequest, LatchkeyError } from '../core/errors.ts';
 import { isGrantDuration } from '../core/grants.ts';
 import { sha256 } from '../core/hash.ts';
+import { mintOwnerPrincipal } from '../core/owner-principal.ts';
 import type { AuthRequestRecord } from '../core/ports.ts';
 import { BINDING_COOKIE, sameOrigin, sessionFrom } from './owner-auth.ts';
 import { connectedPage, decisionPage, failedPage, needsOwnerPage, statusPage, unknownLinkPage, type RequestView } from './flow-pages.ts';
@@ -67,16 +68,18 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
       return sendPage(res, 403, failedPage('Refused', 'This approval did not come from the Latchkey page (CSRF check failed). Reload the page and try again.'));
     }
     if (request.status !== 'pending') return sendPage(res, 200, statusPage(view(request)));
+    // S39: the session and its CSRF token are checked above; only now is this the owner.
+    const owner = mintOwnerPrincipal('browser');
     if (body.decision === 'deny') {
       // "Remember" beside Deny, as on the window's Pending card; absent or unknown means just this request.
-      core.requests.deny(request.authId, 'browser', isGrantDuration(body.remember) ? body.remember : 'once');
+      core.deny(owner, request.authId, isGrantDuration(body.remember) ? body.remember : 'once');
       return res.redirect(303, startPath(req.params.t ?? ''));
     }
     if (body.decision !== 'approve' || !isGrantDuration(body.duration)) {
       return sendPage(res, 400, failedPage('Unknown choice', 'Choose Approve with a duration, or Deny.'));
     }
     if (typeof body.account === 'string') core.requests.chooseAccount(request.authId, body.account === 'new' ? null : body.account);
-    const approved = await core.requests.approve(request.authId, body.duration, 'browser');
+    const approved = await core.approve(owner, request.authId, body.duration);
     if (approved.consentRequired) return toProvider(req, res, approved.request);
     return res.redirect(303, startPath(req.params.t ?? ''));
   });

@@ -188,6 +188,7 @@ export interface ActivityEntryView {
 /** GET /activity?provider=&agent=&key=&type=&decision=&since=&until=&limit=&before= */
 export interface ActivityPage { entries: ActivityEntryView[]; next_before: number | null }
 
+/** S35: the key a rule covers (and, optionally, the agent); see owner-api/schemas.ts. */
 export type TrustRuleWire = BodyOf<typeof Schemas.trustRule>;
 
 export interface SettingsView {

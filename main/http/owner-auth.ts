@@ -10,6 +10,7 @@ import type { Core } from '../core/core.ts';
 import { Forbidden, Unauthorized } from '../core/errors.ts';
 import type { OwnerSession } from '../core/owner-sessions.ts';
 import { parseCookies } from './guards.ts';
+import { mintOwnerPrincipal } from '../core/owner-principal.ts';
 import { setOwner } from './request-context.ts';
 
 export const SESSION_COOKIE = 'lk_session';
@@ -47,7 +48,7 @@ export function requireOwner(core: Core, origins: () => Set<string>) {
     const control = req.headers[CONTROL_HEADER];
     if (typeof control === 'string') {
       if (!core.sessions.isControlSecret(control)) return next(new Unauthorized('The control secret is not valid for this Latchkey; is the CLI pointed at the right --home?'));
-      setOwner(res, { via: 'control' });
+      setOwner(res, { via: 'control', principal: mintOwnerPrincipal('cli') });
       return next();
     }
     const session = sessionFrom(core, req);
@@ -57,7 +58,7 @@ export function requireOwner(core: Core, origins: () => Set<string>) {
       const csrf = req.headers[CSRF_HEADER];
       if (!core.sessions.csrfMatches(session, typeof csrf === 'string' ? csrf : undefined)) return next(new Forbidden('Missing or wrong CSRF token; reload the Latchkey page and try again.', 'bad_csrf'));
     }
-    setOwner(res, { via: 'session', session });
+    setOwner(res, { via: 'session', session, principal: mintOwnerPrincipal('window') });
     next();
   };
 }

@@ -5,9 +5,11 @@
 import type { Response } from 'express';
 import { LatchkeyError } from '../core/errors.ts';
 import type { ApiKey } from '../core/model.ts';
+import type { OwnerPrincipal } from '../core/owner-principal.ts';
 import type { OwnerSession } from '../core/owner-sessions.ts';
 
-export type OwnerAuth = { via: 'session'; session: OwnerSession } | { via: 'control' };
+/** How the owner proved themselves, and the principal (S39) that lets routes act for them. */
+export type OwnerAuth = ({ via: 'session'; session: OwnerSession } | { via: 'control' }) & { principal: OwnerPrincipal };
 
 export function setApiKey(res: Response, key: ApiKey): void {
   res.locals.apiKey = key;
@@ -27,4 +29,9 @@ export function owner(res: Response): OwnerAuth {
   const o = res.locals.owner as OwnerAuth | undefined;
   if (!o) throw new LatchkeyError('internal', 500, 'owner guard did not run', { expose: false });
   return o;
+}
+
+/** The owner principal of this request; only routes behind requireOwner have one. */
+export function ownerPrincipal(res: Response): OwnerPrincipal {
+  return owner(res).principal;
 }

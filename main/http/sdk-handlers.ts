@@ -4,6 +4,7 @@
  * `SdkHandlers` makes every route of the contract have exactly one handler here, returning
  * exactly its declared answer.
  */
+import { sdkActor } from '../core/activity.ts';
 import type { Core } from '../core/core.ts';
 import type { Provider } from '../core/model.ts';
 import { providerInputFromWire, providerPatchFromWire } from '../contract/provider-fields.ts';
@@ -19,7 +20,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
   return {
     async authenticate({ key, body }) {
-      const result = await core.requests.authenticate(key, {
+      const result = await core.authenticate(key, {
         provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
         forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false, tokenId: body.token_id, isDefault: body.is_default,
         lsUserId: body.ls_user_id, redirectUri: body.redirect_uri,
@@ -30,7 +31,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
 
     async wait({ key, query, params, signal }) {
       const seconds = query.timeout === undefined ? DEFAULT_WAIT_SECONDS : Number(query.timeout);
-      return waitToWire(await core.requests.wait(key, param(params, 'authId'), seconds, signal));
+      return waitToWire(await core.wait(key, param(params, 'authId'), seconds, signal));
     },
 
     listProviders: () => core.providers.list().map(wire),
@@ -39,20 +40,21 @@ export function sdkHandlers(core: Core): SdkHandlers {
      * MCP servers: RFC 9728 → RFC 8414 → RFC 7591 (core/mcp). `client_id`/`client_secret` are a
      * Latchkey addition for authorization servers without dynamic registration.
      */
-    async mcpDiscover({ body }) {
+    async mcpDiscover({ key, body }) {
       return wire(await core.discoverMcpProvider({
         providerId: body.provider_id, name: body.name, mcpServerUrl: body.mcp_server_url, clientId: body.client_id, clientSecret: body.client_secret,
-      }));
+      }, sdkActor(key)));
     },
 
-    createProvider: ({ body }) => wire(core.providers.create(providerInputFromWire(body))),
+    createProvider: ({ key, body }) => wire(core.createProvider(providerInputFromWire(body), sdkActor(key))),
 
     getProvider: ({ params }) => wire(core.providers.get(param(params, 'providerId'))),
 
-    updateProvider: ({ body, params }) => wire(core.providers.update(param(params, 'providerId'), providerPatchFromWire(body, { nullMeans: 'unchanged', pathProviderId: param(params, 'providerId') }))),
+    // S36: endpoint and credential changes from here never redirect stored secrets (core/use-cases/manage-providers.ts).
+    updateProvider: ({ key, body, params }) => wire(core.updateProvider(param(params, 'providerId'), providerPatchFromWire(body, { nullMeans: 'unchanged', pathProviderId: param(params, 'providerId') }), sdkActor(key))),
 
-    async deleteProvider({ params }) {
-      await core.deleteProvider(param(params, 'providerId'));
+    async deleteProvider({ key, params }) {
+      await core.deleteProvider(param(params, 'providerId'), sdkActor(key));
       return { message: 'Provider deleted' };
     },
 
@@ -88,7 +90,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
     }),
 
     createAgentConnection({ key, body, params }) {
-      const made = core.accounts.bind({ keyId: key.id }, param(params, 'agentId'), body.oauth_token_id, key.label, 'api');
+      const made = core.accounts.bind(key, { keyId: key.id }, param(params, 'agentId'), body.oauth_token_id, key.label);
       return agentConnectionToWire(made.binding, made.account);
     },
 
@@ -101,7 +103,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
       const made = await core.accounts.importToken(key, param(params, 'agentId'), param(params, 'providerId'), {
         accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: body.expires_in_seconds, scopes: body.scopes,
         label: body.provider_account_label, metadata: body.metadata,
-      }, 'api');
+      });
       return agentConnectionToWire(made.binding, made.account);
     },
 

@@ -7,6 +7,7 @@
 import type { OpenExternalResult } from '../../preload/bridge-types.ts';
 import type { BrokerEvents } from '../core/events.ts';
 import type { GrantDuration } from '../core/model.ts';
+import { mintOwnerPrincipal } from '../core/owner-principal.ts';
 import type { AuthRequestRecord, Logger } from '../core/ports.ts';
 import { trayIconFile, trayTitle, trayTooltip } from './badge.ts';
 import { registerBridgeHandlers } from './bridge-handlers.ts';
@@ -18,6 +19,9 @@ import { connectedView, createNotifier, pairingView, reauthView, type Notifier }
 import type { BrokerState, PendingItem, ShellBroker } from './shell-state.ts';
 import { trayMenuModel, type TrayAction } from './tray-menu-model.ts';
 import { consentLink } from '../core/links.ts';
+
+/** The tray and its notifications act for the owner sitting at this desktop (S39). */
+const TRAY_OWNER = mintOwnerPrincipal('tray');
 
 /** Pending requests expire without an event (15 min TTL); re-read them this often. */
 export const PENDING_REFRESH_MS = 30_000;
@@ -203,13 +207,13 @@ export class ShellController {
 
   async #approve(authId: string, duration: GrantDuration): Promise<void> {
     const b = this.#requireBroker();
-    const { consentRequired } = await b.core.requests.approve(authId, duration, 'tray');
+    const { consentRequired } = await b.core.approve(TRAY_OWNER, authId, duration);
     // The provider consent happens in the system browser, never in an embedded view (RFC 8252 §8.12).
     if (consentRequired) await this.#openConsent(authId);
   }
 
   #deny(authId: string): void {
-    this.#requireBroker().core.requests.deny(authId, 'tray');
+    this.#requireBroker().core.deny(TRAY_OWNER, authId);
   }
 
   async #openConsent(authId: string): Promise<void> {

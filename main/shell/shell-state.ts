@@ -4,6 +4,7 @@
  * hand in a small fake while main.ts hands in the real Broker (tsc checks that it fits).
  */
 import type { AuthRequests } from '../core/auth-requests.ts';
+import type { Core } from '../core/core.ts';
 import type { EventBus } from '../core/events.ts';
 import type { OwnerSessions } from '../core/owner-sessions.ts';
 import type { KeychainStatus } from '../core/ports.ts';
@@ -15,7 +16,9 @@ export interface ShellBroker {
   readonly keychain: KeychainStatus;
   readonly events: Pick<EventBus, 'on'>;
   readonly core: {
-    readonly requests: Pick<AuthRequests, 'listPending' | 'approve' | 'deny'>;
+    readonly requests: Pick<AuthRequests, 'listPending'>;
+    readonly approve: Core['approve'];
+    readonly deny: Core['deny'];
     readonly sessions: Pick<OwnerSessions, 'mintConsentTicket'>;
     readonly providers: Pick<ProviderService, 'list'>;
     keyLabel(keyId: string): string;

@@ -15,6 +15,7 @@
 import { silentLogger } from '../../main/adapters/logger.ts';
 import { createBroker } from '../../main/compose.ts';
 import { NeedsReauth } from '../../main/core/connections.ts';
+import { TEST_ACTOR } from './owner.ts';
 
 const [home, issuer, initialJson] = process.argv.slice(2);
 if (!home || !issuer || !initialJson) {
@@ -32,7 +33,7 @@ if (!core.providers.find('rot')) {
   core.providers.create({
     providerId: 'rot', name: 'Rotating IdP', clientId: 'crash-client', clientSecret: 'crash-client-secret',
     authUrl: `${issuer}/auth`, tokenUrl: `${issuer}/token`, tokenEndpointAuthMethod: 'client_secret_post',
-  });
+  }, TEST_ACTOR);
 }
 const owner = core.keys.list().find((k) => k.role === 'owner' && k.revokedAt === null);
 if (!owner) throw new Error('no owner key');

@@ -10,6 +10,7 @@ import type { KeychainBackend } from '../../main/adapters/keychain.ts';
 import { openSqliteStore, type SqliteStore } from '../../main/adapters/sqlite/sqlite-store.ts';
 import { cryptoIds } from '../../main/adapters/system.ts';
 import { openVault } from '../../main/adapters/vault.ts';
+import { TEST_ACTOR } from './owner.ts';
 
 export class FakeClock {
   #now: number;
@@ -93,6 +94,6 @@ export function coreHarness(script: TokenScript, options: { refreshMarginMs?: nu
     random: () => 0.5, ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
   core.keys.ensureOwnerKey();
-  core.providers.create({ providerId: 'idp', name: 'IdP', clientId: 'c', clientSecret: 's', authUrl: 'https://idp.example/auth', tokenUrl: 'https://idp.example/token', revocationUrl: 'https://idp.example/revoke' });
+  core.providers.create({ providerId: 'idp', name: 'IdP', clientId: 'c', clientSecret: 's', authUrl: 'https://idp.example/auth', tokenUrl: 'https://idp.example/token', revocationUrl: 'https://idp.example/revoke' }, TEST_ACTOR);
   return { core, clock, oauth, store };
 }

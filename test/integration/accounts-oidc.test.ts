@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { approveInBrowser } from '../helpers/flows.ts';
 import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 const SCOPES = ['openid', 'email', 'api:read'];
@@ -44,7 +45,7 @@ describe('two accounts at one provider (oidc-provider)', () => {
   before(async () => {
     broker = await startTestBroker();
     idp = await startOidcServer({ redirectUris: [`${broker.url}/host-oauth-callback/multi`] });
-    await broker.core.discoverProvider({ providerId: 'multi', name: 'Multi IdP', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' });
+    await broker.core.discoverProvider({ providerId: 'multi', name: 'Multi IdP', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' }, TEST_ACTOR);
   });
   after(async () => {
     await broker.cleanup();
@@ -76,9 +77,11 @@ describe('two accounts at one provider (oidc-provider)', () => {
     const atProvider = await browser.go(second.body.url);
     const done = await consentAtOidc(browser, atProvider, { login: 'bob' });
     assert.match(done.text, /Connected to Multi IdP/);
+    // The request was approved by alice's grant; the sign-in produced bob's account, which
+    // nobody approved for this agent yet: the wait releases nothing (S38's release check).
     const waited = await broker.api(`/v2/auth/wait/${second.body.auth_id}?timeout=5`);
-    assert.equal(waited.body.status, 'completed');
-    assert.equal(await subOf(waited.body.token), 'bob', 'the consent the human just gave is what this request gets');
+    assert.equal(waited.body.status, 'failed');
+    assert.equal(waited.body.token, null, 'a grant for alice never releases bob');
 
     const list = await tokens();
     assert.equal(list.length, 2);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { signIn } from '../helpers/owner-session.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 const ISSUER = 'https://idp.example.test';
@@ -30,7 +31,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     broker = await startTestBroker();
     assert.equal((await broker.api('/v2/auth/providers', { body: providerBody(ISSUER) })).status, 200);
     assert.equal((await broker.api('/v2/auth/providers', { body: providerBody(ISSUER, { provider_id: 'slack-ws', name: 'Slack', provider_type: 'slack' }) })).status, 200);
-    agentKey = broker.core.keys.create('triage-bot key', 'agent').key;
+    agentKey = broker.core.keys.create('triage-bot key', 'agent', TEST_ACTOR).key;
   });
   after(() => broker.cleanup());
 
@@ -275,7 +276,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
   });
 
   test('scopes: [] is accepted; with nothing held the consent asks for the template\'s default scopes', async () => {
-    broker.core.createFromTemplate({ templateId: 'github', providerId: 'gh', clientId: 'gh-client', clientSecret: 'gh-secret' });
+    broker.core.createFromTemplate({ templateId: 'github', providerId: 'gh', clientId: 'gh-client', clientSecret: 'gh-secret' }, TEST_ACTOR);
     const res = await broker.api('/v2/auth/authenticate', { body: { provider: 'gh', scopes: [] } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.status, 'pending');

@@ -304,7 +304,7 @@ describe('S34 untrusted text: control characters and bidi overrides are refused 
     const key = await b.api('/ui/api/keys', { key: null, headers: control(), body: { label: 'triage\u001b]0;owned\u0007' } });
     assert.equal(key.status, 422, key.text);
     assert.deepEqual(key.body.detail[0].loc, ['body', 'label']);
-    const settings = await b.api('/ui/api/settings', { key: null, method: 'PUT', headers: control(), body: { trust_rules: [{ agent_id: 'bot', provider_id: 'test-idp', scopes: ['read\u202e'] }] } });
+    const settings = await b.api('/ui/api/settings', { key: null, method: 'PUT', headers: control(), body: { trust_rules: [{ key_id: 'some-key', agent_id: 'bot', provider_id: 'test-idp', scopes: ['read\u202e'] }] } });
     assert.equal(settings.status, 422, settings.text);
     assert.deepEqual(settings.body.detail[0].loc, ['body', 'trust_rules', 0, 'scopes', 0]);
     const provider = await b.api('/ui/api/providers', { key: null, headers: control(), body: { kind: 'issuer', provider_id: 'x', name: 'X\u2067', issuer: ISSUER, client_id: 'c' } });

@@ -35,6 +35,7 @@ import { ClientRefused, fuzzClient, type FuzzAnswer, type FuzzClient, type FuzzR
 import { checkErrorBody, checkSuccessBody, matchRoute } from '../helpers/fuzz-model.ts';
 import { signIn } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
 
 const SEED = Number(process.env.LATCHKEY_FUZZ_SEED ?? 31_031);
 const CASES = Number(process.env.LATCHKEY_FUZZ_RUNS ?? 30_000);
@@ -525,10 +526,10 @@ describe('S31 fuzzing every route', () => {
     }) as typeof fetch;
     b = await startTestBroker({ logger, fetch: offline });
     assert.equal((await b.api('/v2/auth/providers', { body: providerBody(ISSUER, { client_secret: CLIENT_SECRET }) })).status, 200);
-    const agent = b.core.keys.create('fuzz-agent', 'agent');
+    const agent = b.core.keys.create('fuzz-agent', 'agent', TEST_ACTOR);
     const pending = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['openid'], user_id: 'fuzz-pending' } });
     const denied = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['openid'], user_id: 'fuzz-denied' } });
-    b.core.requests.deny(denied.body.auth_id, 'cli');
+    b.core.requests.deny(ownerVia('cli'), denied.body.auth_id);
     const conn = b.core.connections.save(
       { providerId: 'test-idp', keyId: agent.record.id, userId: 'fuzz', agentId: null },
       { accessToken: 'fuzz-access-token', tokenType: 'Bearer', refreshToken: 'fuzz-refresh-token', expiresAt: Date.now() + 3_600_000, idToken: null, extra: {} },

@@ -172,9 +172,12 @@ describe('human in the loop', () => {
   });
 
   test('settings round-trip and are validated; connections are listed with status and can be revoked', async () => {
-    const saved = await owner.call('PUT', '/ui/api/settings', { approval_mode: 'ask', provider_modes: { 'test-idp': 'ask' }, trust_rules: [{ agent_id: 'triage', provider_id: 'test-idp', scopes: ['api:read'] }], activity_retention_days: 30 });
+    const bot = ((await owner.call('GET', '/ui/api/keys')).body as Array<{ id: string; label: string }>).find((k) => k.label === 'triage-bot')!;
+    const saved = await owner.call('PUT', '/ui/api/settings', { approval_mode: 'ask', provider_modes: { 'test-idp': 'ask' }, trust_rules: [{ key_id: bot.id, agent_id: 'triage', provider_id: 'test-idp', scopes: ['api:read'] }], activity_retention_days: 30 });
     assert.equal(saved.status, 200);
     assert.equal(saved.body.trust_rules[0].agent_id, 'triage');
+    assert.equal(saved.body.trust_rules[0].key_label, 'triage-bot', 'S35: the owner API says which key a rule covers');
+    assert.equal((await owner.call('PUT', '/ui/api/settings', { trust_rules: [{ agent_id: 'triage', provider_id: 'test-idp', scopes: ['api:read'] }] })).status, 422, 'S35: a rule without a key is refused');
     assert.equal((await owner.call('PUT', '/ui/api/settings', { activity_retention_days: 0 })).status, 422);
     const conns = (await owner.call('GET', '/ui/api/connections')).body as Array<{ id: string; status: string; scopes: string[]; key_label: string }>;
     const dana = conns.find((c) => c.key_label === 'triage-bot')!;

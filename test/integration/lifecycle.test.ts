@@ -16,6 +16,7 @@ import type { ApiKey } from '../../main/core/model.ts';
 import { readRuntime } from '../../main/runtime-file.ts';
 import { signIn, type OwnerSession } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
 
@@ -111,7 +112,7 @@ describe('S28/S29 long-poll lifecycle', () => {
       globalThis.setTimeout = original;
     }
     assert.deepEqual(delays, [600_000, 600_000, 600_000, 600_000], 'every long wait is armed for exactly 600 s');
-    b.core.requests.deny(authId, 'cli');
+    b.core.requests.deny(ownerVia('cli'), authId);
     for (const w of waits) assert.equal(JSON.parse((await w.response).body).status, 'denied');
 
     // A request with 1 s of life left: a 600 s wait ends with it, as `timeout`, then the id is gone.
@@ -140,7 +141,7 @@ describe('S28/S29 long-poll lifecycle', () => {
 
     const t0 = performance.now();
     const justBefore = b.core.requests.wait(ownerKey, authId, 30).then((r) => ({ r, at: performance.now() }));
-    const approving = b.core.requests.approve(authId, '1h', 'cli');
+    const approving = b.core.requests.approve(ownerVia('cli'), authId, '1h');
     const justAfter = b.core.requests.wait(ownerKey, authId, 30).then((r) => ({ r, at: performance.now() }));
     const answers = await Promise.all(http.map((w) => w.response.then((res) => ({ body: JSON.parse(res.body) as { status: string; token: string }, at: performance.now() }))));
     assert.equal((await approving).consentRequired, false);
@@ -179,7 +180,7 @@ describe('S28/S29 long-poll lifecycle', () => {
     // Another auth_id is not affected by this one's cap.
     const other = await pending('s29-other');
     assert.deepEqual((await b.api(`/v2/auth/wait/${other}?timeout=0`)).body, { status: 'timeout', token: null });
-    b.core.requests.deny(authId, 'cli');
+    b.core.requests.deny(ownerVia('cli'), authId);
     const statuses = await Promise.all(held.map(async (w) => JSON.parse((await w.response).body).status as string));
     assert.deepEqual([...new Set(statuses)], ['denied']);
     assert.equal(b.core.requests.waiters.size, 0);

@@ -12,6 +12,7 @@ import { Client } from '../../main/client/client.ts';
 import { approveInBrowser } from '../helpers/flows.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 import { movableClock } from '../helpers/fakes.ts';
 
 interface Site {
@@ -225,7 +226,7 @@ describe('MCP server discovery (RFC 9728 → RFC 8414 → RFC 7591) and the cons
   });
 
   test('an agent key → 403', async () => {
-    const { key } = broker.core.keys.create('mcp-agent', 'agent');
+    const { key } = broker.core.keys.create('mcp-agent', 'agent', TEST_ACTOR);
     const res = await discover(broker, { provider_id: 'agent-mcp', name: 'Agent', mcp_server_url: mcp.url }, key);
     assert.equal(res.status, 403, res.text);
     assert.match(res.body.detail, /agent role/);

@@ -14,6 +14,7 @@ import type { Out } from '../../main/cli/output.ts';
 import { approveInBrowser } from '../helpers/flows.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 
 function capture(): Out & { lines: string[] } {
   const lines: string[] = [];
@@ -163,7 +164,7 @@ describe('providers export/import between Latchkey and another Agent Auth deploy
 
   test('refusals: a key the target does not know, an agent key, a plain-http remote target, a malformed secret pair', async () => {
     await assert.rejects(providersExport(configOf(a), capture(), { to: b.url, apiKey: 'not-a-key-b-knows' }), /refused the API key \(HTTP 401\)/);
-    const { key: agentKey } = b.core.keys.create('transfer-agent', 'agent');
+    const { key: agentKey } = b.core.keys.create('transfer-agent', 'agent', TEST_ACTOR);
     await assert.rejects(providersExport(configOf(a), capture(), { to: b.url, apiKey: agentKey }), /refused the API key \(HTTP 403\).*agent role/);
     await assert.rejects(providersExport(configOf(a), capture(), { to: 'http://agent-auth.example', apiKey: b.key }), /must use https/);
     await assert.rejects(providersImport(configOf(c), capture(), { from: b.url, apiKey: b.key, clientSecrets: ['just-a-secret'] }), /provider_id=secret/);

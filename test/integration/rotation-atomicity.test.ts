@@ -12,6 +12,7 @@ import { openVault } from '../../main/adapters/vault.ts';
 import { createCore } from '../../main/core/core.ts';
 import { FakeClock, FakeOAuth, memoryKeychain, quietLogger } from '../helpers/fakes.ts';
 import { tempHome } from '../helpers/test-broker.ts';
+import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
 
 describe('S21 rotation is atomic', () => {
   test('a crash after the provider answered leaves the old set whole; the next write commits the new set whole', async () => {
@@ -27,10 +28,10 @@ describe('S21 rotation is atomic', () => {
     };
     let { store, core } = open();
     core.keys.ensureOwnerKey();
-    core.providers.create({ providerId: 'idp', name: 'IdP', clientId: 'c', clientSecret: 's', authUrl: 'https://idp.example/a', tokenUrl: 'https://idp.example/t' });
+    core.providers.create({ providerId: 'idp', name: 'IdP', clientId: 'c', clientSecret: 's', authUrl: 'https://idp.example/a', tokenUrl: 'https://idp.example/t' }, TEST_ACTOR);
     const owner = core.keys.list()[0]!;
     const a = await core.requests.authenticate(owner, { provider: 'idp', scopes: ['s'] });
-    await core.requests.approve(a.authId!, 'forever', 'cli');
+    await core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
     const state = new URL(await core.flows.begin(core.requests.get(a.authId!)!, 'b')).searchParams.get('state')!;
     await core.flows.callback('idp', new URLSearchParams({ code: 'c', state }), { hash: 'b' });
     assert.equal((await core.requests.authenticate(owner, { provider: 'idp', scopes: ['s'] })).token, 'at-0');

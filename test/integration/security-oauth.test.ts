@@ -11,6 +11,7 @@ import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 import { movableClock } from '../helpers/fakes.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 
 /** Everything the broker logs, as text, to grep for secrets (S15). */
 function captureLogs() {
@@ -170,7 +171,7 @@ describe('OAuth flow security', () => {
   });
 
   test('S16 another key cannot see key A\'s auth_id or connection; user_id is only a label', async () => {
-    const { key: other } = b.core.keys.create('other-agent', 'agent');
+    const { key: other } = b.core.keys.create('other-agent', 'agent', TEST_ACTOR);
     const mine = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:write'], user_id: 'shared-user' } });
     const theirs = await b.api(`/v2/auth/wait/${mine.body.auth_id}?timeout=0`, { key: other });
     assert.deepEqual(theirs.body, { status: 'not_found', token: null });
@@ -187,10 +188,10 @@ describe('OAuth flow security', () => {
   });
 
   test('S13 RFC 9207: with iss support advertised, a missing or wrong iss is rejected; discovery refuses a mismatched issuer', async () => {
-    const discovered = await b.core.discoverProvider({ providerId: 'disc-idp', name: 'Discovered', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' });
+    const discovered = await b.core.discoverProvider({ providerId: 'disc-idp', name: 'Discovered', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' }, TEST_ACTOR);
     assert.equal(discovered.issuer, idp.issuer);
     assert.equal(discovered.issParameterSupported, true, 'oidc-provider advertises authorization_response_iss_parameter_supported');
-    await assert.rejects(b.core.discoverProvider({ providerId: 'disc-bad', name: 'Bad', issuer: `${idp.issuer}/other`, clientId: 'c', clientSecret: 's' }), /failed/);
+    await assert.rejects(b.core.discoverProvider({ providerId: 'disc-bad', name: 'Bad', issuer: `${idp.issuer}/other`, clientId: 'c', clientSecret: 's' }, TEST_ACTOR), /failed/);
     // Drive flows with the discovered provider; answer as a mix-up attacker would: the right
     // state and a code, but a missing or foreign iss.
     for (const [label, issParam] of [['missing', ''], ['wrong', '&iss=https%3A%2F%2Fevil.example']] as const) {
@@ -209,7 +210,7 @@ describe('OAuth flow security', () => {
 
   test('S25 a 6 KB token set round-trips byte-for-byte through the vault and SQLite', async () => {
     const big = `eyJ${'A1b2C3d4E5-_'.repeat(500)}`.slice(0, 6144);
-    const { record } = b.core.keys.create('s25', 'agent');
+    const { record } = b.core.keys.create('s25', 'agent', TEST_ACTOR);
     const saved = b.core.connections.save(
       { providerId: 'test-idp', keyId: record.id, userId: 'big', agentId: null },
       { accessToken: big, tokenType: 'Bearer', refreshToken: `${big}-r`, expiresAt: Date.now() + 3_600_000, idToken: null, extra: { instance_url: 'https://x.example', nested: { a: [1, 2, 'ü'] } } },

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
 
@@ -69,9 +70,9 @@ describe('requests reaching the broker', () => {
   });
 
   test('S05 missing, unknown and revoked keys get one identical 401 body', async () => {
-    const { key, record } = b.core.keys.create('soon-revoked', 'agent');
+    const { key, record } = b.core.keys.create('soon-revoked', 'agent', TEST_ACTOR);
     assert.equal((await b.api('/v2/auth/providers', { key })).status, 200);
-    b.core.keys.revoke(record.id);
+    b.core.revokeKey(ownerVia('cli'), record.id);
     const missing = await b.api('/v2/auth/providers', { key: null });
     const unknown = await b.api('/v2/auth/providers', { key: 'lk_not-a-real-key' });
     const revoked = await b.api('/v2/auth/providers', { key });
@@ -98,7 +99,7 @@ describe('requests reaching the broker', () => {
   });
 
   test('S17 agent keys cannot create, update or delete providers; non-https endpoints are refused', async () => {
-    const { key } = b.core.keys.create('agent-bot', 'agent');
+    const { key } = b.core.keys.create('agent-bot', 'agent', TEST_ACTOR);
     assert.equal((await b.api('/v2/auth/providers', { key, body: providerBody(ISSUER, { provider_id: 'agent-made' }) })).status, 403);
     assert.equal((await b.api('/v2/auth/providers/test-idp', { key, method: 'PATCH', body: { name: 'hijack' } })).status, 403);
     assert.equal((await b.api('/v2/auth/providers/test-idp', { key, method: 'DELETE' })).status, 403);

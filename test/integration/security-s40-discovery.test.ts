@@ -13,6 +13,7 @@ import { Client } from '../../main/client/client.ts';
 import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 
 const REMOTE = 'https://mcp.example.test';
 
@@ -152,7 +153,7 @@ describe('S40 RFC 9207: iss is checked on authorization error responses too', ()
   before(async () => {
     b = await startTestBroker();
     idp = await startOidcServer({ redirectUris: [`${b.url}/host-oauth-callback/disc-idp`] });
-    await b.core.discoverProvider({ providerId: 'disc-idp', name: 'Discovered', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' });
+    await b.core.discoverProvider({ providerId: 'disc-idp', name: 'Discovered', issuer: idp.issuer, clientId: 'latchkey-test', clientSecret: 'test-client-secret-value' }, TEST_ACTOR);
   });
   after(async () => {
     await b.cleanup();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AGENT_GONE_AFTER_MS, PENDING_TTL_MS } from '../../main/core/auth-requests.ts';
 import { coreHarness } from '../helpers/fakes.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 const issue = () => ({ access_token: 'at', token_type: 'Bearer', refresh_token: 'rt', expires_in: 3600 });
 
@@ -37,7 +38,7 @@ describe('agent presence on a pending request', () => {
 
     // Gone is a mark, not a verdict: the owner can still decide until the request expires.
     assert.ok(PENDING_TTL_MS > AGENT_GONE_AFTER_MS * 10 + 3 * AGENT_GONE_AFTER_MS);
-    const { consentRequired } = await h.core.requests.approve(first.authId!, '1h', 'window');
+    const { consentRequired } = await h.core.requests.approve(ownerVia('window'), first.authId!, '1h');
     assert.equal(consentRequired, true);
   });
 });

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import type { Core } from '../../main/core/core.ts';
 import type { ApiKey } from '../../main/core/model.ts';
 import { coreHarness, type CoreHarness } from '../helpers/fakes.ts';
+import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
 
 let n = 0;
 const issue = () => ({ access_token: `at-${++n}`, token_type: 'Bearer', refresh_token: `rt-${n}`, expires_in: 3600 });
@@ -29,7 +30,7 @@ describe('authenticate and decisions', () => {
     const first = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['read'], userId: 'u' });
     assert.equal(first.status, 'pending');
     const waiting = h.core.requests.wait(key, first.authId!, 30);
-    const { consentRequired } = await h.core.requests.approve(first.authId!, '1h', 'cli');
+    const { consentRequired } = await h.core.requests.approve(ownerVia('cli'), first.authId!, '1h');
     assert.ok(consentRequired);
     assert.equal((await consent(h, first.authId!)).status, 'completed');
     const waited = await waiting;
@@ -44,7 +45,7 @@ describe('authenticate and decisions', () => {
     const h = coreHarness(() => ({ ...issue(), expires_in: 86_400 }));
     const key = owner(h.core);
     const first = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['read'], userId: 'u' });
-    await h.core.requests.approve(first.authId!, '1h', 'cli');
+    await h.core.requests.approve(ownerVia('cli'), first.authId!, '1h');
     await consent(h, first.authId!);
     h.clock.advance(59 * 60_000);
     assert.equal((await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['read'], userId: 'u' })).status, 'completed');
@@ -53,7 +54,7 @@ describe('authenticate and decisions', () => {
     assert.equal(later.status, 'pending');
     const r = h.core.requests.get(later.authId!)!;
     assert.equal(r.needsConsent, false, 'the connection still holds the scopes: only approval is needed');
-    const decided = await h.core.requests.approve(later.authId!, '8h', 'cli');
+    const decided = await h.core.requests.approve(ownerVia('cli'), later.authId!, '8h');
     assert.equal(decided.consentRequired, false);
     assert.equal((await h.core.requests.wait(key, later.authId!, 0)).status, 'completed');
     assert.equal(h.oauth.calls.code, 1, 'no second consent');
@@ -63,7 +64,7 @@ describe('authenticate and decisions', () => {
     const h = coreHarness(() => issue());
     const key = owner(h.core);
     const first = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['a', 'b'], userId: 'u' });
-    await h.core.requests.approve(first.authId!, 'forever', 'cli');
+    await h.core.requests.approve(ownerVia('cli'), first.authId!, 'forever');
     await consent(h, first.authId!);
     assert.equal((await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['a'], userId: 'u' })).status, 'completed');
     const wider = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['a', 'c'], userId: 'u' });
@@ -71,11 +72,11 @@ describe('authenticate and decisions', () => {
     assert.deepEqual(h.core.requests.get(wider.authId!)!.consentScopes, ['a', 'b', 'c']);
   });
 
-  test('a once grant covers its request and one later release, then asks again', async () => {
+  test('a once grant releases one token (no one waited, so to the next authenticate), then asks again', async () => {
     const h = coreHarness(() => ({ ...issue(), expires_in: 86_400 }));
     const key = owner(h.core);
     const first = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['r'], userId: 'u' });
-    await h.core.requests.approve(first.authId!, 'once', 'cli');
+    await h.core.requests.approve(ownerVia('cli'), first.authId!, 'once');
     await consent(h, first.authId!);
     assert.equal((await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['r'], userId: 'u' })).status, 'completed');
     assert.equal((await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['r'], userId: 'u' })).status, 'pending');
@@ -97,7 +98,7 @@ describe('authenticate and decisions', () => {
     const key = owner(h.core);
     const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['x'] });
     const waits = [h.core.requests.wait(key, a.authId!, 30), h.core.requests.wait(key, a.authId!, 30)];
-    h.core.requests.deny(a.authId!, 'browser');
+    h.core.requests.deny(ownerVia('browser'), a.authId!);
     for (const w of await Promise.all(waits)) {
       assert.equal(w.status, 'denied');
       assert.ok('detail' in w && w.detail.length > 10);
@@ -118,14 +119,14 @@ describe('authenticate and decisions', () => {
 
   test('auto-owner policy: the owner key skips the question, agent keys do not', async () => {
     const h = coreHarness(() => issue());
-    h.core.policy.update({ mode: 'auto-owner' });
+    h.core.policy.update({ mode: 'auto-owner' }, TEST_ACTOR);
     const key = owner(h.core);
     const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['x'] });
     const r = h.core.requests.get(a.authId!)!;
     assert.ok(r.approved && r.autoApproved && r.needsConsent);
     await consent(h, a.authId!);
     assert.equal((await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['x'] })).status, 'completed');
-    const { record: agent } = h.core.keys.create('bot', 'agent');
+    const { record: agent } = h.core.keys.create('bot', 'agent', TEST_ACTOR);
     const b = await h.core.requests.authenticate(agent, { provider: 'idp', scopes: ['x'] });
     assert.equal(h.core.requests.get(b.authId!)!.approved, false);
   });
@@ -140,7 +141,7 @@ describe('authenticate and decisions', () => {
     const h = coreHarness(() => ({ ...issue(), scope: 'a' }));
     const key = owner(h.core);
     const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['a', 'b'] });
-    await h.core.requests.approve(a.authId!, '1h', 'cli');
+    await h.core.requests.approve(ownerVia('cli'), a.authId!, '1h');
     const outcome = await consent(h, a.authId!);
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.detail ?? '', /missing: b/);

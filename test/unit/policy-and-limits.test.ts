@@ -4,16 +4,17 @@ import { describe, test } from 'node:test';
 import type { ApiKey } from '../../main/core/model.ts';
 import { RateLimiter } from '../../main/core/rate-limits.ts';
 import { FakeClock, coreHarness } from '../helpers/fakes.ts';
+import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
 
 const token = () => ({ access_token: `at-${Math.random()}`, token_type: 'Bearer', expires_in: 86_400 });
 
 async function withConnection(agentId: string | null = 'bot') {
   const h = coreHarness(token);
   const owner = h.core.keys.list().find((k) => k.role === 'owner')!;
-  const { record: agent } = h.core.keys.create('agent-key', 'agent');
+  const { record: agent } = h.core.keys.create('agent-key', 'agent', TEST_ACTOR);
   // Connect once (owner approves forever), then revoke the grant so only policy decides.
   const a = await h.core.requests.authenticate(agent, { provider: 'idp', scopes: ['read'], agentId });
-  await h.core.requests.approve(a.authId!, 'forever', 'cli');
+  await h.core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
   const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
   await h.core.flows.callback('idp', new URLSearchParams({ code: 'c', state: url.searchParams.get('state')! }), { hash: 'b' });
   for (const g of h.core.grants.list()) h.core.grants.revoke(g.id);
@@ -27,9 +28,9 @@ describe('approval policy precedence', () => {
     assert.equal((await h.ask(h.agent)).status, 'pending');
   });
 
-  test('a trust rule approves its agent for its provider and scope subset, for any key', async () => {
+  test('a trust rule approves its key (as its agent) for its provider and scope subset', async () => {
     const h = await withConnection();
-    h.core.policy.update({ trustRules: [{ agentId: 'bot', providerId: 'idp', scopes: ['read', 'extra'] }] });
+    h.core.policy.update({ trustRules: [{ keyId: h.agent.id, agentId: 'bot', providerId: 'idp', scopes: ['read', 'extra'] }] }, TEST_ACTOR);
     assert.equal((await h.ask(h.agent)).status, 'completed');
     const wider = await h.ask(h.agent, ['read', 'write']);
     assert.equal(wider.status, 'pending', 'scopes beyond the rule still ask');
@@ -38,11 +39,11 @@ describe('approval policy precedence', () => {
 
   test('auto-owner covers the owner key only; a provider override "ask" beats it', async () => {
     const h = await withConnection();
-    h.core.policy.update({ mode: 'auto-owner' });
+    h.core.policy.update({ mode: 'auto-owner' }, TEST_ACTOR);
     const byOwner = await h.ask(h.owner);
     assert.ok(h.core.requests.get(byOwner.authId!)!.approved, 'owner key approved by policy');
     assert.equal(h.core.requests.get((await h.ask(h.agent)).authId!)!.approved, false, 'agent key still asks');
-    h.core.policy.update({ providerModes: { idp: 'ask' } });
+    h.core.policy.update({ providerModes: { idp: 'ask' } }, TEST_ACTOR);
     const again = await h.core.requests.authenticate(h.owner, { provider: 'idp', scopes: ['other'] });
     assert.equal(h.core.requests.get(again.authId!)!.approved, false, '"always ask for idp"');
   });
@@ -52,8 +53,8 @@ describe('approval policy precedence', () => {
     let prompts = 0;
     h.core.events.on('request.created', () => prompts++);
     const first = await h.ask(h.agent);
-    h.core.requests.deny(first.authId!, 'window', '1h');
-    h.core.policy.update({ trustRules: [{ agentId: 'bot', providerId: 'idp', scopes: ['read'] }] });
+    h.core.requests.deny(ownerVia('window'), first.authId!, '1h');
+    h.core.policy.update({ trustRules: [{ keyId: h.agent.id, agentId: 'bot', providerId: 'idp', scopes: ['read'] }] }, TEST_ACTOR);
     const looping = await Promise.all(Array.from({ length: 20 }, () => h.ask(h.agent)));
     assert.equal(prompts, 1, 'no new prompts while the denial lasts');
     assert.equal(new Set(looping.map((l) => l.authId)).size, 1);
@@ -64,7 +65,7 @@ describe('approval policy precedence', () => {
 
   test('settings are validated as a whole', () => {
     const h = coreHarness(token);
-    assert.throws(() => h.core.policy.update({ mode: 'sometimes' as never, activityRetentionDays: 0 }), /approval_mode.*activity_retention_days/);
+    assert.throws(() => h.core.policy.update({ mode: 'sometimes' as never, activityRetentionDays: 0 }, TEST_ACTOR), /approval_mode.*activity_retention_days/);
     assert.equal(h.core.policy.get().mode, 'ask', 'nothing saved');
   });
 });

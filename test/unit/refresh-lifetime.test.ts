@@ -12,6 +12,7 @@ import { isDue, refreshLeadMs } from '../../main/core/refresh.ts';
 import { parseTokenSet, tokenSetFromResponse } from '../../main/core/token-sets.ts';
 import { UpstreamError } from '../../main/core/upstream-error.ts';
 import { coreHarness, type CoreHarness, type TokenScript } from '../helpers/fakes.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 const LIFETIMES_S = [3, 60, 300, 3600];
 /** The broker's default margin; a set is due when less than min(margin, lifetime / 4) is left. */
@@ -36,7 +37,7 @@ async function connected(lifetimeS: number, script?: TokenScript): Promise<Conne
   });
   const key = h.core.keys.list().find((k) => k.role === 'owner')!;
   const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['s'] });
-  await h.core.requests.approve(a.authId!, 'forever', 'cli');
+  await h.core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
   const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
   await h.core.flows.callback('idp', new URLSearchParams({ code: 'c', state: url.searchParams.get('state')! }), { hash: 'b' });
   return { ...h, key, refreshedAt, authenticate: () => h.core.requests.authenticate(key, { provider: 'idp', scopes: ['s'] }) };

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IDLE_KEEPALIVE_MS } from '../../main/core/refresh-sweep.ts';
 import { coreHarness } from '../helpers/fakes.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 async function harness(expiresIn: number | undefined, withRefresh = true) {
   let i = 0;
   const h = coreHarness(() => ({ access_token: `at-${i++}`, token_type: 'Bearer', ...(withRefresh ? { refresh_token: `rt-${i}` } : {}), ...(expiresIn === undefined ? {} : { expires_in: expiresIn }) }));
   const owner = h.core.keys.list().find((k) => k.role === 'owner')!;
   const a = await h.core.requests.authenticate(owner, { provider: 'idp', scopes: ['s'] });
-  await h.core.requests.approve(a.authId!, 'forever', 'cli');
+  await h.core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
   const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
   await h.core.flows.callback('idp', new URLSearchParams({ code: 'c', state: url.searchParams.get('state')! }), { hash: 'b' });
   return h;

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import type { ApiKey } from '../../main/core/model.ts';
 import { UpstreamError } from '../../main/core/upstream-error.ts';
 import { coreHarness, type CoreHarness, type TokenScript } from '../helpers/fakes.ts';
+import { ownerVia } from '../helpers/owner.ts';
 
 /** A connection for the owner with a token that expires in `ttlSeconds`, approved forever. */
 async function connected(script: TokenScript, ttlSeconds = 3600): Promise<CoreHarness & { key: ApiKey; authenticate: () => ReturnType<CoreHarness['core']['requests']['authenticate']> }> {
@@ -20,7 +21,7 @@ async function connected(script: TokenScript, ttlSeconds = 3600): Promise<CoreHa
   });
   const key = h.core.keys.list().find((k) => k.role === 'owner')!;
   const a = await h.core.requests.authenticate(key, { provider: 'idp', scopes: ['s'] });
-  await h.core.requests.approve(a.authId!, 'forever', 'cli');
+  await h.core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
   const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
   await h.core.flows.callback('idp', new URLSearchParams({ code: 'c', state: url.searchParams.get('state')! }), { hash: 'b' });
   return { ...h, key, authenticate: () => h.core.requests.authenticate(key, { provider: 'idp', scopes: ['s'] }) };

@@ -66,7 +66,7 @@ describe('wait registry', () => {
   });
 
   test('S29 caps per request and in total → 429', () => {
-    const reg = new WaitRegistry<string>({ caps: { perRequest: 2, total: 3 }, schedule: manualSchedule().schedule });
+    const reg = new WaitRegistry<string>({ caps: { perRequest: 2, perKey: 100, total: 3 }, schedule: manualSchedule().schedule });
     void reg.wait('a', 10);
     void reg.wait('a', 10);
     assert.throws(() => reg.wait('a', 10), (e: Error & { status?: number }) => e.status === 429);

@@ -172,7 +172,7 @@ function grantsTable(db: Db): Store['grants'] {
     listAll: (now) => all.all(now).map(grantFromRow),
     byId: (id) => first(byId.get(id), grantFromRow),
     insert: (g) => { insert.run({ ...g, scopes: JSON.stringify(g.scopes) }); },
-    spend: (id) => { spend.run(id); },
+    spend: (id) => spend.run(id).changes === 1,
     revoke: (id, at) => { revoke.run(at, id); },
     bindPending: (s, connectionId) => { bindPending.run({ keyId: s.keyId, providerId: s.providerId, userId: s.userId, agentId: s.agentId, connectionId }); },
     revokeForConnection: (connectionId, at, agentId) => {

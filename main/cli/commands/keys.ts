@@ -23,10 +23,12 @@ export async function keysCommand(client: OwnerClient, out: Out, sub: string | u
       for (const l of table([['ID', 'LABEL', 'ROLE', 'CREATED', 'REVOKED'], ...keys.map((k) => [k.id, k.label, k.role, k.created_at, k.revoked_at ?? '-'])])) out.line(l);
       return;
     }
-    case 'revoke':
+    case 'revoke': {
       if (!arg) throw new CliError('Which key? latchkey keys revoke <id> (ids from `latchkey keys list`)', 2);
-      await client.call('DELETE', `/ui/api/keys/${encodeURIComponent(arg)}`);
-      return out.line(`Revoked key ${arg}; requests with it now get 401.`);
+      const ended = await client.call<{ requests_cancelled: number; grants_revoked: number; trust_rules_removed: number }>('DELETE', `/ui/api/keys/${encodeURIComponent(arg)}`);
+      // S37: say what ended with the key.
+      return out.line(`Revoked key ${arg}; requests with it now get 401. Ended with it: ${ended.requests_cancelled} pending request(s), ${ended.grants_revoked} grant(s), ${ended.trust_rules_removed} trust rule(s).`);
+    }
     case 'pairings': {
       const pairings = await client.call<PairingView[]>('GET', '/ui/api/pairings');
       if (opts.json) return out.line(JSON.stringify(pairings, null, 2));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { osKeychain } from '../../adapters/keychain.ts';
 import { silentLogger } from '../../adapters/logger.ts';
+import { ActivityLog, type Actor } from '../../core/activity.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
 import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
@@ -170,6 +171,8 @@ const sourceProvider = z.object({
 });
 type SourceProvider = z.infer<typeof sourceProvider>;
 
+const IMPORT: Actor = { channel: 'import' };
+
 async function importOne(
   local: LocalProviders, config: TransferConfig, options: ImportOptions, p: SourceProvider, secret: string | null, report: TransferReport, out: Out,
 ): Promise<void> {
@@ -185,7 +188,7 @@ async function importOne(
     // Our own registration, bound to our redirect URI; a pre-registered client id carries over.
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger,
+      providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger, actor: IMPORT,
     }, { providerId: id, name: p.name, mcpServerUrl: p.mcp_server_url ?? '', clientId: p.is_dynamic_client ? null : p.client_id, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
@@ -204,11 +207,11 @@ async function importOne(
     ...(secret !== null ? { clientSecret: secret } : keepSecret ? {} : { clientSecret: null }),
   };
   if (existing) {
-    local.providers.update(id, fields);
+    local.providers.update(id, fields, IMPORT);
     report.updated.push(id);
     out.line(`updated  ${id}`);
   } else {
-    local.providers.create({ providerId: id, ...fields });
+    local.providers.create({ providerId: id, ...fields }, IMPORT, 'imported');
     report.created.push(id);
     out.line(`created  ${id}: register ${local.redirectUri(id)} as a redirect URI with ${p.name}`);
   }
@@ -274,11 +277,13 @@ function openLocalProviders(config: TransferConfig): LocalProviders {
   }
   // Same as OAuthFlows.redirectUri, for the port this home's broker runs (or will run) on.
   const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
+  // S36: providers created or changed by an import are logged in this home's activity log.
+  const activity = new ActivityLog({ store, clock: systemClock, logger: silentLogger });
   return {
-    providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: config.allowInsecureEndpoints }),
     settings: store.settings,
     redirectUri: (id) => redirectUri(base, id),
-    close: () => store.close(),
+    close: () => { activity.flush(); store.close(); },
   };
 }
 

@@ -14,6 +14,7 @@
 import { BadRequest, Conflict } from '../errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from '../model.ts';
 import type { ClientRegistrationRequest, Logger, OAuthClient, ServerMetadata, Store } from '../ports.ts';
+import type { Actor } from '../activity.ts';
 import { PROVIDER_ID_PATTERN, checkEndpointUrl, type ProviderService } from '../providers.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { chooseAuthMethod, parseRegistrationResponse, registrationRequest, type RegisteredClient } from './client-registration.ts';
@@ -28,6 +29,8 @@ export interface McpDiscoveryDeps {
   allowInsecureEndpoints: boolean;
   logger: Logger;
   settings: Pick<Store['settings'], 'get' | 'set'>;
+  /** Who asked, for the activity entry the provider service writes. */
+  actor: Actor;
 }
 
 export interface McpDiscoverInput {
@@ -72,7 +75,7 @@ export async function discoverMcpProvider(deps: McpDiscoveryDeps, input: McpDisc
     usesPkce: true, codeChallengeMethod: 'S256',
     issuer: meta.issuer, issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     providerType: 'mcp', mcpServerUrl: serverUrl, isDynamicClient: client.dynamic,
-  });
+  }, deps.actor, `discovered from MCP server ${serverUrl}`);
   writeMcpClientFacts(deps.settings, provider.providerId, {
     resource: resourceMeta.resource, scopes, registrationScopes: client.dynamic ? registrableScopes(scopes, meta) : [],
     registrationEndpoint: client.dynamic ? (meta.registration_endpoint ?? null) : null,

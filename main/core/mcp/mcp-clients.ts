@@ -45,7 +45,7 @@ export class McpClients {
 
   async #register(provider: ProviderRecord, facts: McpClientFacts, endpoint: string, redirectUri: string): Promise<ProviderRecord> {
     const client = await registerClient(this.#oauth, endpoint, registrationRequest(redirectUri, { scopes: facts.registrationScopes, authMethod: provider.tokenEndpointAuthMethod }));
-    this.#providers.update(provider.providerId, { clientId: client.clientId, clientSecret: client.clientSecret, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod });
+    this.#providers.update(provider.providerId, { clientId: client.clientId, clientSecret: client.clientSecret, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod }, { channel: 'system' });
     writeMcpClientFacts(this.#settings, provider.providerId, { ...facts, redirectUri });
     this.#log.info('mcp.client_registered_again', { providerId: provider.providerId, previousRedirectUri: facts.redirectUri, redirectUri });
     return this.#providers.get(provider.providerId);

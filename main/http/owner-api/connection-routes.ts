@@ -1,10 +1,9 @@
 /** Connections and grants for the window: status, refresh, reconnect, revoke. */
 import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
-import { NeedsReauth } from '../../core/connections.ts';
-import { NotFound, Unavailable } from '../../core/errors.ts';
+import { NotFound } from '../../core/errors.ts';
 import type { ConsentLinkResponse } from '../owner-api-types.ts';
-import { owner } from '../request-context.ts';
+import { owner, ownerPrincipal } from '../request-context.ts';
 import { parse } from '../schemas.ts';
 import { bindAgentBody, updateConnectionBody } from './schemas.ts';
 import { connectionView, grantView } from './views.ts';
@@ -25,25 +24,19 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
   });
 
   r.post('/connections/:id/refresh', async (req, res) => {
-    const c = find(req.params.id);
-    // The owner's "Refresh now": refresh even if not due, and even while backing off.
-    await core.connections.refresh(c.id, { force: true, ignoreBackoff: true }).catch((err: unknown) => {
-      // needs_reauth and outages (503) are reported through the connection's status below.
-      if (!(err instanceof NeedsReauth) && !(err instanceof Unavailable)) throw err;
-    });
-    res.json(connectionView(core, find(c.id), now()));
+    const c = await core.refreshConnection(ownerPrincipal(res), req.params.id);
+    res.json(connectionView(core, c, now()));
   });
 
   r.post('/connections/:id/reconnect', (req, res) => {
-    const request = core.requests.reconnect(find(req.params.id), owner(res).via === 'control' ? 'cli' : 'window');
+    const request = core.reconnect(ownerPrincipal(res), req.params.id);
     const body: ConsentLinkResponse = { consent_url: consentLink(baseUrl(), core.sessions.mintConsentTicket(request.authId)) };
     res.json(body);
   });
 
   r.delete('/connections/:id', async (req, res) => {
-    const c = find(req.params.id);
-    await core.connections.remove([c], owner(res).via === 'control' ? 'cli' : 'window');
-    res.json({ id: c.id, revoked: true });
+    await core.revokeConnection(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true });
   });
 
   // Several accounts per provider (issue 14): the owner relabels, picks the default, binds.
@@ -55,8 +48,7 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
 
   r.post('/connections/:id/agents', (req, res) => {
     const b = parse(bindAgentBody, req.body ?? {}, 'body');
-    const via = owner(res).via === 'control' ? 'cli' : 'window';
-    const made = core.accounts.bind('all', b.agent_id, find(req.params.id).id, via === 'cli' ? 'Latchkey CLI' : 'Latchkey window', via);
+    const made = core.accounts.bind(ownerPrincipal(res), 'all', b.agent_id, find(req.params.id).id, owner(res).via === 'control' ? 'Latchkey CLI' : 'Latchkey window');
     res.json(connectionView(core, made.account, now()));
   });
 
@@ -73,11 +65,8 @@ export function connectionRoutes(core: Core, baseUrl: () => string, now: () => n
   });
 
   r.delete('/grants/:id', (req, res) => {
-    const g = core.grants.byId(req.params.id);
-    if (!g || g.revokedAt !== null) throw new NotFound(`No active grant '${req.params.id}'.`);
-    core.grants.revoke(g.id);
-    core.activity.record({ type: 'grant.revoked', keyId: g.keyId, keyLabel: core.keyLabel(g.keyId), agentId: g.agentId, userId: g.userId, providerId: g.providerId, scopes: g.scopes, channel: owner(res).via === 'control' ? 'cli' : 'window' });
-    res.json({ id: g.id, revoked: true });
+    core.revokeGrant(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true });
   });
 
   return r;

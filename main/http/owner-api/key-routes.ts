@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
 import type { CreateKeyResponse } from '../owner-api-types.ts';
+import { ownerPrincipal } from '../request-context.ts';
 import { parse } from '../schemas.ts';
 import { acceptPairingBody, createKeyBody } from './schemas.ts';
 import { keyView, pairingView } from './views.ts';
@@ -15,17 +16,14 @@ export function keyRoutes(core: Core): Router {
 
   r.post('/keys', (req, res) => {
     const b = parse(createKeyBody, req.body, 'body');
-    const { key, record } = core.keys.create(b.label, b.role);
-    core.activity.record({ type: 'key.created', keyId: record.id, keyLabel: record.label, detail: `role ${record.role}` });
+    const { key, record } = core.createKey(ownerPrincipal(res), b.label, b.role);
     const body: CreateKeyResponse = { key, record: keyView(record) };
     res.json(body);
   });
 
   r.delete('/keys/:id', (req, res) => {
-    const label = core.keyLabel(req.params.id);
-    core.keys.revoke(req.params.id);
-    core.activity.record({ type: 'key.revoked', keyId: req.params.id, keyLabel: label });
-    res.json({ id: req.params.id, revoked: true });
+    const ended = core.revokeKey(ownerPrincipal(res), req.params.id);
+    res.json({ id: req.params.id, revoked: true, requests_cancelled: ended.requests, grants_revoked: ended.grants, trust_rules_removed: ended.trustRules });
   });
 
   r.get('/pairings', (_req, res) => {
@@ -34,13 +32,12 @@ export function keyRoutes(core: Core): Router {
 
   r.post('/pairings/:id/accept', (req, res) => {
     const b = parse(acceptPairingBody, req.body, 'body');
-    const record = core.keys.acceptPairing(req.params.id, b.label, b.role);
-    core.activity.record({ type: 'key.paired', keyId: record.id, keyLabel: record.label, detail: `role ${record.role}` });
+    const record = core.acceptPairing(ownerPrincipal(res), req.params.id, b.label, b.role);
     res.json(keyView(record));
   });
 
   r.post('/pairings/:id/reject', (req, res) => {
-    core.keys.rejectPairing(req.params.id);
+    core.rejectPairing(ownerPrincipal(res), req.params.id);
     res.json({ id: req.params.id, rejected: true });
   });
 

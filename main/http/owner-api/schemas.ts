@@ -37,7 +37,11 @@ export const updateProviderBody = z.object({
 export const createKeyBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 export const acceptPairingBody = z.object({ label: str.min(1, 'label must not be empty'), role: role.default('agent') });
 
-export const trustRule = z.object({ agent_id: str.min(1), provider_id: str.min(1), scopes: z.array(str).max(100) });
+/**
+ * S35: a trust rule covers one API key (`key_id`; `key_label` is shown in answers and ignored
+ * in bodies) and optionally one agent name that key sends (`agent_id` null = any agent of it).
+ */
+export const trustRule = z.object({ key_id: str.min(1), key_label: str.optional(), agent_id: str.min(1).nullish(), provider_id: str.min(1), scopes: z.array(str).max(100) });
 
 export const updateSettingsBody = z.object({
   approval_mode: mode.optional(),

@@ -3,14 +3,15 @@ import { Router } from 'express';
 import type { Core } from '../../core/core.ts';
 import type { PolicySettings } from '../../core/policy.ts';
 import type { SettingsView } from '../owner-api-types.ts';
+import { ownerPrincipal } from '../request-context.ts';
 import { parse } from '../schemas.ts';
 import { updateSettingsBody } from './schemas.ts';
 
-function settingsView(s: PolicySettings): SettingsView {
+function settingsView(core: Core, s: PolicySettings): SettingsView {
   return {
     approval_mode: s.mode,
     provider_modes: s.providerModes,
-    trust_rules: s.trustRules.map((t) => ({ agent_id: t.agentId, provider_id: t.providerId, scopes: [...t.scopes] })),
+    trust_rules: s.trustRules.map((t) => ({ key_id: t.keyId, key_label: core.keyLabel(t.keyId), agent_id: t.agentId, provider_id: t.providerId, scopes: [...t.scopes] })),
     activity_retention_days: s.activityRetentionDays,
   };
 }
@@ -19,7 +20,7 @@ export function settingsRoutes(core: Core): Router {
   const r = Router();
 
   r.get('/settings', (_req, res) => {
-    res.json(settingsView(core.policy.get()));
+    res.json(settingsView(core, core.policy.get()));
   });
 
   r.put('/settings', (req, res) => {
@@ -27,11 +28,10 @@ export function settingsRoutes(core: Core): Router {
     const next = core.policy.update({
       ...(b.approval_mode ? { mode: b.approval_mode } : {}),
       ...(b.provider_modes ? { providerModes: b.provider_modes } : {}),
-      ...(b.trust_rules ? { trustRules: b.trust_rules.map((t) => ({ agentId: t.agent_id, providerId: t.provider_id, scopes: t.scopes })) } : {}),
+      ...(b.trust_rules ? { trustRules: b.trust_rules.map((t) => ({ keyId: t.key_id, agentId: t.agent_id ?? null, providerId: t.provider_id, scopes: t.scopes })) } : {}),
       ...(b.activity_retention_days ? { activityRetentionDays: b.activity_retention_days } : {}),
-    });
-    core.activity.record({ type: 'settings.updated', detail: Object.keys(b).join(', ') });
-    res.json(settingsView(next));
+    }, ownerPrincipal(res));
+    res.json(settingsView(core, next));
   });
 
   return r;

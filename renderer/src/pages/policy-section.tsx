@@ -13,6 +13,7 @@ export function PolicySection() {
   const id = useId();
   const settings = useResource(() => client.settings());
   const providers = useResource(() => client.providers());
+  const keys = useResource(() => client.keys());
   const action = useAction();
   const [draft, setDraft] = useState<SettingsView | null>(null);
   useEffect(() => { if (settings.data) setDraft(settings.data); }, [settings.data]);
@@ -60,7 +61,7 @@ export function PolicySection() {
               </div>
             )}
           </fieldset>
-          <TrustRules rules={draft.trust_rules} providers={providers.data ?? []} onChange={(trust_rules) => setDraft({ ...draft, trust_rules })} />
+          <TrustRules rules={draft.trust_rules} providers={providers.data ?? []} keys={keys.data ?? []} onChange={(trust_rules) => setDraft({ ...draft, trust_rules })} />
           <div className="field inline">
             <label htmlFor={`${id}-retention`}>Keep the activity log for (days)</label>
             <input id={`${id}-retention`} type="number" min={1} max={3650} step={1} value={draft.activity_retention_days}

@@ -1,18 +1,19 @@
-/** "Trust agent X for these scopes of provider Y": approved without asking, for any key. */
+/** "Trust key K (optionally only as agent X) for these scopes of provider Y": approved without asking (S35). */
 import { useId, useState } from 'react';
-import type { ProviderView, TrustRuleWire } from '../../../main/http/owner-api-types.ts';
+import type { KeyView, ProviderView, TrustRuleWire } from '../../../main/http/owner-api-types.ts';
 import { ScopeList } from '../components/scope-list.tsx';
 import { addTrustRule, removeTrustRule, type TrustRuleDraft } from '../logic/settings-draft.ts';
 
 interface Props {
   rules: readonly TrustRuleWire[];
   providers: readonly ProviderView[];
+  keys: readonly KeyView[];
   onChange: (rules: TrustRuleWire[]) => void;
 }
 
-export function TrustRules({ rules, providers, onChange }: Props) {
+export function TrustRules({ rules, providers, keys, onChange }: Props) {
   const id = useId();
-  const [draft, setDraft] = useState<TrustRuleDraft>({ agentId: '', providerId: '', scopes: '' });
+  const [draft, setDraft] = useState<TrustRuleDraft>({ keyId: '', agentId: '', providerId: '', scopes: '' });
   const [error, setError] = useState<string | null>(null);
   const add = (): void => {
     const result = addTrustRule(rules, draft);
@@ -21,7 +22,7 @@ export function TrustRules({ rules, providers, onChange }: Props) {
       return;
     }
     setError(null);
-    setDraft({ agentId: '', providerId: draft.providerId, scopes: '' });
+    setDraft({ keyId: draft.keyId, agentId: '', providerId: draft.providerId, scopes: '' });
     onChange(result.rules);
   };
   return (
@@ -30,16 +31,23 @@ export function TrustRules({ rules, providers, onChange }: Props) {
       {rules.length === 0 ? <p className="muted">No trust rules: every new request is decided by the mode above.</p> : (
         <ul className="rules">
           {rules.map((r, i) => (
-            <li key={`${r.agent_id}|${r.provider_id}|${r.scopes.join(' ')}`}>
-              <span>Trust <strong>{r.agent_id}</strong> for {r.provider_id}</span> <ScopeList scopes={r.scopes} />
-              <button type="button" className="btn small" onClick={() => onChange(removeTrustRule(rules, i))} aria-label={`Remove trust rule for ${r.agent_id} on ${r.provider_id}`}>Remove</button>
+            <li key={`${r.key_id}|${r.agent_id ?? ''}|${r.provider_id}|${r.scopes.join(' ')}`}>
+              <span>Trust key <strong>{r.key_label ?? r.key_id}</strong>{r.agent_id ? <> as agent <strong>{r.agent_id}</strong></> : null} for {r.provider_id}</span> <ScopeList scopes={r.scopes} />
+              <button type="button" className="btn small" onClick={() => onChange(removeTrustRule(rules, i))} aria-label={`Remove trust rule for key ${r.key_label ?? r.key_id} on ${r.provider_id}`}>Remove</button>
             </li>
           ))}
         </ul>
       )}
       <div className="field-row">
         <div className="field">
-          <label htmlFor={`${id}-agent`}>Agent id</label>
+          <label htmlFor={`${id}-key`}>API key</label>
+          <select id={`${id}-key`} value={draft.keyId} onChange={(e) => setDraft({ ...draft, keyId: e.target.value })}>
+            <option value="">Choose…</option>
+            {keys.filter((k) => k.revoked_at === null).map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-agent`}>Agent id (optional)</label>
           <input id={`${id}-agent`} type="text" value={draft.agentId} spellCheck={false} onChange={(e) => setDraft({ ...draft, agentId: e.target.value })} />
         </div>
         <div className="field">

@@ -13,6 +13,7 @@ import { mcpDefaultScopes, mcpResource, readMcpClientFacts, writeMcpClientFacts 
 import { McpClients } from '../../../main/core/mcp/mcp-clients.ts';
 import type { ClientRegistrationRequest, OAuthClient, ProtectedResourceMetadataDocument, ServerMetadata } from '../../../main/core/ports.ts';
 import { FakeOAuth, coreHarness, quietLogger } from '../../helpers/fakes.ts';
+import { ownerVia, TEST_ACTOR } from '../../helpers/owner.ts';
 
 describe('MCP discovery choices', () => {
   test('default scopes: the challenge scope, else scopes_supported; offline_access when the server offers it', () => {
@@ -58,7 +59,7 @@ describe('MCP discovery choices', () => {
     const oauth: OAuthClient = new Discovering(() => ({ access_token: 'x', token_type: 'Bearer' }));
     const provider = await discoverMcpProvider({
       oauth, providers: h.core.providers, settings: h.store.settings, redirectUri: (id) => `http://127.0.0.1:24817/host-oauth-callback/${id}`,
-      allowInsecureEndpoints: false, logger: quietLogger,
+      allowInsecureEndpoints: false, logger: quietLogger, actor: TEST_ACTOR,
     }, { providerId: 'notes', name: 'Notes', mcpServerUrl: 'https://h.example/mcp/' });
     return { h, provider, registered };
   }
@@ -79,7 +80,7 @@ describe('MCP discovery choices', () => {
     const { h } = await discover({ resource: 'https://h.example/mcp', challengeScope: null });
     const owner = h.core.keys.list().find((k) => k.role === 'owner')!;
     const a = await h.core.requests.authenticate(owner, { provider: 'notes', scopes: [] });
-    await h.core.requests.approve(a.authId!, 'forever', 'cli');
+    await h.core.requests.approve(ownerVia('cli'), a.authId!, 'forever');
     const url = new URL(await h.core.flows.begin(h.core.requests.get(a.authId!)!, 'b'));
     assert.equal(url.searchParams.get('scope'), 'mcp:tools');
     assert.equal(url.searchParams.get('resource'), 'https://h.example/mcp');

@@ -7,6 +7,7 @@ import { EventBus } from '../../../main/core/events.ts';
 import type { DecisionChannel, GrantDuration, Provider } from '../../../main/core/model.ts';
 import type { AuthRequestRecord, KeychainStatus } from '../../../main/core/ports.ts';
 import type { ShellBroker } from '../../../main/shell/shell-state.ts';
+import type { OwnerPrincipal } from '../../../main/core/owner-principal.ts';
 
 export function requestRecord(overrides: Partial<AuthRequestRecord> = {}): AuthRequestRecord {
   const authId = overrides.authId ?? 'lk-auth-1';
@@ -49,25 +50,27 @@ export class FakeBroker implements ShellBroker {
     this.core = {
       requests: {
         listPending: () => [...this.records.values()].filter((r) => r.status === 'pending'),
-        approve: async (authId: string, duration: GrantDuration, via: DecisionChannel) => {
-          const r = this.#decidable(authId);
-          this.decisions.push({ authId, decision: 'approve', duration, via });
-          r.approved = true;
-          r.grantDuration = duration;
-          this.events.emit('request.decided', { authId, status: 'approved', via });
-          if (!r.needsConsent) {
-            r.status = 'completed';
-            this.events.emit('request.decided', { authId, status: 'completed', via });
-          }
-          return { request: r, consentRequired: r.needsConsent };
-        },
-        deny: (authId: string, via: DecisionChannel) => {
-          const r = this.#decidable(authId);
-          this.decisions.push({ authId, decision: 'deny', via });
-          r.status = 'denied';
-          this.events.emit('request.decided', { authId, status: 'denied', via });
-          return r;
-        },
+      },
+      approve: async (owner: OwnerPrincipal, authId: string, duration: GrantDuration) => {
+        const via: DecisionChannel = owner.channel;
+        const r = this.#decidable(authId);
+        this.decisions.push({ authId, decision: 'approve', duration, via });
+        r.approved = true;
+        r.grantDuration = duration;
+        this.events.emit('request.decided', { authId, status: 'approved', via });
+        if (!r.needsConsent) {
+          r.status = 'completed';
+          this.events.emit('request.decided', { authId, status: 'completed', via });
+        }
+        return { request: r, consentRequired: r.needsConsent };
+      },
+      deny: (owner: OwnerPrincipal, authId: string) => {
+        const via: DecisionChannel = owner.channel;
+        const r = this.#decidable(authId);
+        this.decisions.push({ authId, decision: 'deny', via });
+        r.status = 'denied';
+        this.events.emit('request.decided', { authId, status: 'denied', via });
+        return r;
       },
       sessions: {
         mintConsentTicket: (authId: string) => {

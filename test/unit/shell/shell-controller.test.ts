@@ -4,6 +4,7 @@ import { PENDING_REFRESH_MS } from '../../../main/shell/shell-controller.ts';
 import { FakeBroker } from './fake-broker.ts';
 import type { FakeWindow } from './fake-surface.ts';
 import { FakePortInUse, primary, settle, startHarness } from './harness.ts';
+import { ownerVia } from '../../helpers/owner.ts';
 
 describe('shell controller: broker state in the tray', () => {
   it('S07 port taken: the tray tooltip, menu, a notification and the terminal name the port', async () => {
@@ -90,7 +91,7 @@ describe('shell controller: pending requests', () => {
     const h = startHarness({ notificationWindowMs: 1000 });
     await h.ready();
     h.brokers[0]!.addRequest({ authId: 'a1' });
-    h.brokers[0]!.core.requests.deny('a1', 'browser');
+    void h.brokers[0]!.core.deny(ownerVia('browser'), 'a1');
     h.timers.advance(1000);
     assert.equal(h.surface.notifications.length, 0);
     assert.equal(h.surface.tray.title, '');

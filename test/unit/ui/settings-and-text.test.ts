@@ -17,14 +17,16 @@ describe('approval settings drafts', () => {
     assert.deepEqual(one, { google: 'ask' }, 'the input is not mutated');
   });
 
-  test('a trust rule needs an agent, a provider and scopes; duplicates (in any scope order) are refused', () => {
-    const added = addTrustRule([], { agentId: ' triage-bot ', providerId: 'github', scopes: 'read:user, repo' });
-    assert.deepEqual(added, { ok: true, rules: [{ agent_id: 'triage-bot', provider_id: 'github', scopes: ['read:user', 'repo'] }] });
+  test('S35 a trust rule needs a key, a provider and scopes (the agent is optional); duplicates (in any scope order) are refused', () => {
+    const added = addTrustRule([], { keyId: 'k1', agentId: ' triage-bot ', providerId: 'github', scopes: 'read:user, repo' });
+    assert.deepEqual(added, { ok: true, rules: [{ key_id: 'k1', agent_id: 'triage-bot', provider_id: 'github', scopes: ['read:user', 'repo'] }] });
     assert.ok(added.ok);
-    assert.deepEqual(addTrustRule(added.rules, { agentId: 'triage-bot', providerId: 'github', scopes: 'repo read:user' }), { ok: false, error: 'That rule already exists.' });
-    assert.match(JSON.stringify(addTrustRule([], { agentId: '', providerId: 'github', scopes: 'repo' })), /Name the agent/);
-    assert.match(JSON.stringify(addTrustRule([], { agentId: 'a', providerId: '', scopes: 'repo' })), /Choose the provider/);
-    assert.match(JSON.stringify(addTrustRule([], { agentId: 'a', providerId: 'github', scopes: ' , ' })), /at least one scope/);
+    assert.deepEqual(addTrustRule(added.rules, { keyId: 'k1', agentId: 'triage-bot', providerId: 'github', scopes: 'repo read:user' }), { ok: false, error: 'That rule already exists.' });
+    assert.equal(addTrustRule(added.rules, { keyId: 'k2', agentId: 'triage-bot', providerId: 'github', scopes: 'repo read:user' }).ok, true, 'the same agent name on another key is another rule');
+    assert.deepEqual(addTrustRule([], { keyId: 'k1', agentId: '', providerId: 'github', scopes: 'repo' }), { ok: true, rules: [{ key_id: 'k1', agent_id: null, provider_id: 'github', scopes: ['repo'] }] });
+    assert.match(JSON.stringify(addTrustRule([], { keyId: '', agentId: 'a', providerId: 'github', scopes: 'repo' })), /Choose the API key/);
+    assert.match(JSON.stringify(addTrustRule([], { keyId: 'k1', agentId: 'a', providerId: '', scopes: 'repo' })), /Choose the provider/);
+    assert.match(JSON.stringify(addTrustRule([], { keyId: 'k1', agentId: 'a', providerId: 'github', scopes: ' , ' })), /at least one scope/);
     assert.deepEqual(removeTrustRule(added.rules, 0), []);
   });
 });
