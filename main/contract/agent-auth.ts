@@ -98,7 +98,8 @@ export const mcpDiscoverBody = z.object({
   client_secret: secret.nullish(),
 });
 
-export const callbackBody = z.object({ code: secret.min(1), state: secret.min(1) });
+/** `binding`: the flow's browser binding, the alternative to an owner key (issue 14 §5, S11). */
+export const callbackBody = z.object({ code: secret.min(1), state: secret.min(1), binding: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'binding must be 32 random bytes in base64url').optional() });
 
 export const waitQuery = z.object({
   timeout: z.string().max(32).regex(/^-?\d+(\.\d+)?$/, 'timeout must be a number of seconds').optional(),
@@ -193,7 +194,7 @@ export const AGENT_AUTH_ROUTES = {
   upsertAgentToken: route<z.output<typeof upsertAgentTokenBody>, undefined, Wire.AgentConnectionResponse>({
     method: 'POST', path: '/agents/:agentId/providers/:providerId/tokens', body: upsertAgentTokenBody, ownerOnly: 'import tokens for an agent', status: 201,
   }),
-  callback: route<z.output<typeof callbackBody>, undefined, Wire.CallbackResponse>({ method: 'POST', path: '/callback/:providerId', body: callbackBody, ownerOnly: 'complete OAuth callbacks' }),
+  callback: route<z.output<typeof callbackBody>, undefined, Wire.CallbackResponse>({ method: 'POST', path: '/callback/:providerId', body: callbackBody }),
 } as const;
 
 export type RouteName = keyof typeof AGENT_AUTH_ROUTES;

@@ -62,6 +62,6 @@ export class Unavailable extends LatchkeyError {
 /** Raised by the vault when no usable OS keychain protects the master key (S24). */
 export class KeychainUnavailable extends Unavailable {
   constructor(reason: string) {
-    super(`Latchkey cannot store or read secrets because the OS keychain is unavailable: ${reason}. Unlock or start your keychain (on Linux, a Secret Service such as gnome-keyring) and restart Latchkey. Nothing was stored in plaintext.`, 'keychain_unavailable');
+    super(`Latchkey cannot store or read secrets because the OS keychain is unavailable: ${reason}. Unlock or start your keychain (on Linux, a Secret Service such as gnome-keyring: \`npx latchkey doctor\` prints the command), or opt in to the passphrase vault (\`npx latchkey serve --vault passphrase\`), then restart Latchkey. Nothing was stored in plaintext.`, 'keychain_unavailable');
   }
 }

@@ -5,7 +5,7 @@
  * so `latchkey env` can print it again.
  */
 import { byActor, type ActivityLog, type Actor } from './activity.ts';
-import { BadRequest, NotFound, Unauthorized } from './errors.ts';
+import { BadRequest, KeychainUnavailable, NotFound, Unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { sha256 } from './hash.ts';
 import type { ApiKey, Pairing, Role } from './model.ts';
@@ -20,8 +20,18 @@ import { FAILED_KEY_BUDGET, RateLimiter } from './rate-limits.ts';
 export const MAX_PAIRINGS = 50;
 export const PAIRING_TTL_MS = 24 * 3_600_000;
 
-const OWNER_KEY_SETTING = 'owner_key_sealed';
-const OWNER_KEY_AAD = 'settings:owner_key';
+export const OWNER_KEY_SETTING = 'owner_key_sealed';
+export const OWNER_KEY_AAD = 'settings:owner_key';
+/** The label ensureOwnerKey gives the home's own owner key (the one `latchkey env` prints). */
+const OWNER_LABEL = 'owner';
+
+/**
+ * Why the owner key cannot be shown: the vault is unavailable (fix the keychain, or opt in to
+ * the passphrase vault), an owner key exists whose plaintext was never stored (made by an
+ * older version without a keychain: `latchkey keys reissue-owner` replaces it), or none was made
+ * yet (the broker makes it at its first start with a working vault).
+ */
+export type OwnerKeyProblem = 'vault_unavailable' | 'not_sealed' | 'not_made';
 
 /** One body for missing, unknown and revoked keys (S05), telling the developer what to do. */
 export const UNAUTHORIZED_DETAIL =
@@ -58,36 +68,65 @@ export class KeyService {
   }
 
   /**
-   * Make sure an owner key exists. Returns the plaintext when it can be shown: freshly
-   * created, or unsealed from the keychain. `sealed: false` means the keychain was
-   * unavailable at creation and the key is shown this once only.
+   * Make sure an owner key exists, sealed by the vault. An owner key is never minted when it
+   * cannot be stored: with the vault unavailable, none is made until it is. Returns the
+   * plaintext when it can be shown (created now, or unsealed).
    */
-  ensureOwnerKey(): { key: string | null; created: boolean; sealed: boolean } {
+  ensureOwnerKey(): { key: string | null; created: boolean; problem: OwnerKeyProblem | null } {
     const existing = this.#store.keys.list().find((k) => k.role === 'owner' && k.revokedAt === null);
-    if (existing) return { key: this.readOwnerKey(), created: false, sealed: true };
-    const key = this.#newKeyValue();
-    let sealed: Buffer | null = null;
-    if (this.#vault.status().ok) sealed = this.#vault.seal(key, OWNER_KEY_AAD);
-    this.#store.transaction(() => {
-      const id = this.#ids.uuid();
-      this.#store.keys.insert({ id, label: 'owner', role: 'owner', hash: sha256(key), createdAt: this.#clock.now(), revokedAt: null });
-      if (sealed) this.#store.settings.set(OWNER_KEY_SETTING, sealed.toString('base64'));
-      this.#activity.record({ type: 'key.created', channel: 'system', keyId: id, keyLabel: 'owner', detail: 'role owner (first run)' });
-    });
-    this.#reload();
-    return { key, created: true, sealed: sealed !== null };
+    if (existing) return { ...this.ownerKeyStatus(), created: false };
+    if (!this.#vault.status().ok) return { key: null, created: false, problem: 'vault_unavailable' };
+    return { key: this.#mintOwnerKey([], { channel: 'system' }, 'role owner (first run)').key, created: true, problem: null };
   }
 
   /** The owner key's plaintext, or null when it is not sealed or the keychain is unavailable. */
   readOwnerKey(): string | null {
+    return this.ownerKeyStatus().key;
+  }
+
+  ownerKeyStatus(): { key: string | null; problem: OwnerKeyProblem | null } {
+    if (!this.#vault.status().ok) return { key: null, problem: 'vault_unavailable' };
     const sealed = this.#store.settings.get(OWNER_KEY_SETTING);
-    if (!sealed || !this.#vault.status().ok) return null;
+    const anyOwner = this.#store.keys.list().some((k) => k.role === 'owner' && k.revokedAt === null);
+    if (!sealed) return { key: null, problem: anyOwner ? 'not_sealed' : 'not_made' };
     try {
       const key = this.#vault.open(Buffer.from(sealed, 'base64'), OWNER_KEY_AAD);
-      return this.#byHash.has(sha256(key)) ? key : null;
+      return this.#byHash.has(sha256(key)) ? { key, problem: null } : { key: null, problem: 'not_sealed' };
     } catch {
-      return null;
+      return { key: null, problem: 'not_sealed' };
     }
+  }
+
+  /**
+   * A new owner key, sealed, replacing the home's owner key (the sealed one, and any unsealed
+   * one ensureOwnerKey made): the old rows are revoked in the same transaction. Owner keys the
+   * owner created by hand stay. Refused while the vault is unavailable: the new key could not be
+   * stored either. use-cases/manage-keys.ts ends what hangs off the replaced keys (S37).
+   */
+  reissueOwner(actor: Actor): { key: string; record: ApiKey; revoked: ApiKey[] } {
+    const status = this.#vault.status();
+    if (!status.ok) throw new KeychainUnavailable(status.reason);
+    const current = this.ownerKeyStatus().key;
+    const replaced = this.#store.keys.list().filter((k) => k.role === 'owner' && k.revokedAt === null
+      && (k.label === OWNER_LABEL || (current !== null && k.hash === sha256(current))));
+    const { key, record } = this.#mintOwnerKey(replaced, actor, 'role owner; reissued owner key');
+    return { key, record, revoked: replaced };
+  }
+
+  #mintOwnerKey(revoke: readonly ApiKey[], actor: Actor, detail: string): { key: string; record: ApiKey } {
+    const key = this.#newKeyValue();
+    const sealed = this.#vault.seal(key, OWNER_KEY_AAD);
+    const now = this.#clock.now();
+    const record: ApiKey = { id: this.#ids.uuid(), label: OWNER_LABEL, role: 'owner', hash: sha256(key), createdAt: now, revokedAt: null };
+    this.#store.transaction(() => {
+      this.#store.keys.insert(record);
+      this.#store.settings.set(OWNER_KEY_SETTING, sealed.toString('base64'));
+      for (const k of revoke) this.#store.keys.revoke(k.id, now);
+      this.#activity.record({ type: 'key.created', ...byActor(actor), keyId: record.id, keyLabel: record.label, detail });
+      for (const k of revoke) this.#activity.record({ type: 'key.revoked', ...byActor(actor), keyId: k.id, keyLabel: k.label, detail: 'replaced by a reissued owner key' });
+    });
+    this.#reload();
+    return { key, record };
   }
 
   create(label: string, role: Role, actor: Actor): { key: string; record: ApiKey } {

@@ -11,8 +11,11 @@ export const LINK_PATHS = {
   start: '/start/',
   /** A single-use link that begins a provider consent for an approved request. */
   consent: '/consent/',
-  /** A one-time sign-in link for the window. */
-  login: '/ui/login/',
+  /**
+   * A one-time sign-in link for the window: the token rides in the fragment, which no server
+   * ever receives (no request line, no Referer); the page trades it at POST /ui/login (S33).
+   */
+  login: '/#login=',
   /** The redirect URI registered with providers (the path LangSmith users already use). */
   callback: '/host-oauth-callback/',
 } as const;

@@ -186,7 +186,7 @@ export interface OAuthFlow {
   stateHash: string;
   authId: string;
   providerId: string;
-  /** SHA-256 of the browser-binding cookie value; null for flows forwarded headlessly. */
+  /** SHA-256 of the browser binding (kept in localStorage by the page, S33); null for flows forwarded headlessly. */
   bindingHash: string | null;
   /** PKCE verifier, sealed by the vault; null when the provider is configured without PKCE. */
   codeVerifierCiphertext: Buffer | null;

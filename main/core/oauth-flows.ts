@@ -3,7 +3,8 @@
  *
  * begin: a fresh ≥128-bit `state` (distinct from the auth_id), PKCE S256 unless the
  * provider is configured without it, the exact registered `redirect_uri`, and the hash of
- * the browser-binding cookie, all stored per attempt.
+ * the browser binding (a secret in the starting page's localStorage, S33), all stored per
+ * attempt; a new attempt for the same request replaces an unused older one.
  * callback: the state must be known, unexpired, unused, issued for the provider named in
  * the path (mix-up defence) and presented by the same browser; only then is the code
  * redeemed, at most once (S10–S12).
@@ -77,7 +78,7 @@ export class OAuthFlows {
 
   /**
    * Start a provider consent for an approved request; returns the provider's authorization URL.
-   * @param bindingHash SHA-256 of the browser-binding cookie, or null for a headless flow
+   * @param bindingHash SHA-256 of the browser binding, or null for a headless flow
    *   whose callback will be forwarded with the owner's key.
    */
   async begin(r: AuthRequestRecord, bindingHash: string | null): Promise<string> {
@@ -91,6 +92,9 @@ export class OAuthFlows {
     const pkce = provider.usesPkce ? await this.#oauth.pkce() : null;
     // An allowed redirect_uri the agent chose (checked at authenticate), else our loopback callback.
     const redirectUri = r.redirectUri ?? this.redirectUri(provider.providerId);
+    // One live attempt per request: clicking "Continue" again replaces the last attempt,
+    // so repeated clicks or scripted posts never grow the table (S40).
+    this.#store.flows.deleteUnusedForRequest(r.authId);
     this.#store.flows.insert({
       stateHash, authId: r.authId, providerId: provider.providerId, bindingHash,
       codeVerifierCiphertext: pkce ? this.#vault.seal(pkce.verifier, flowAad(stateHash)) : null,
@@ -119,8 +123,8 @@ export class OAuthFlows {
   /**
    * Handle the provider's redirect. Rejections throw BadRequest with one generic sentence
    * and change nothing; provider errors and failed exchanges fail the request.
-   * @param bindingHash the browser's binding cookie hash; `headless` skips the check for
-   *   the owner-key `POST /v2/auth/callback` forwarding path.
+   * @param binding the hash of the browser binding the callback page sent; `headless` skips
+   *   the check for the owner-key `POST /v2/auth/callback` forwarding path.
    */
   async callback(pathProviderId: string, params: URLSearchParams, binding: { hash: string | null } | 'headless', extra: { installationId?: number | undefined } = {}): Promise<CallbackOutcome> {
     const state = params.get('state');

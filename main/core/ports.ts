@@ -24,9 +24,12 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
+/** Where the master key comes from: the OS keychain, or a passphrase the owner opted in to (design.md §3). */
+export type VaultKind = 'keychain' | 'passphrase';
+
 export type KeychainStatus =
-  | { ok: true; backend: string }
-  | { ok: false; backend: string; reason: string };
+  | { ok: true; backend: string; vault?: VaultKind }
+  | { ok: false; backend: string; reason: string; vault?: VaultKind };
 
 /**
  * Envelope encryption: secrets are sealed with a master key that lives in the OS keychain.
@@ -126,6 +129,8 @@ export interface Store {
     get(stateHash: string): OAuthFlow | undefined;
     insert(f: OAuthFlow): void;
     markUsed(stateHash: string, at: number): boolean;
+    /** Drops a request's not-yet-used attempts (a new attempt supersedes them). */
+    deleteUnusedForRequest(authId: string): number;
     deleteForProvider(providerId: string): void;
     prune(createdBefore: number): number;
   };

@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Core } from '../core/core.ts';
 import { NotFound } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
+import { brokerProofRoute } from './broker-proof-route.ts';
 import { errorHandler } from './error-handler.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { flowRoutes } from './flow-routes.ts';
@@ -16,7 +17,6 @@ import type { RunSdkRoute } from './sdk-pipeline.ts';
 import { LOGO_SVG, PAGE_CSS } from './html.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { sdkRoutes } from './sdk-routes.ts';
-import { sessionFrom } from './owner-auth.ts';
 import { uiStatic } from './ui-static.ts';
 import { loopbackBaseUrl } from '../core/links.ts';
 
@@ -73,9 +73,10 @@ export function createApp(core: Core, options: AppOptions): Express {
   const sdk = sdkRoutes(options.sdk);
   for (const prefix of API_PREFIXES) app.use(prefix, sdk);
 
+  app.use(brokerProofRoute(core, options.port));
   app.use(ownerRoutes(core, {
     baseUrl, port: options.port, origins: currentOrigins, envBlock: options.envBlock, now: options.now,
-    ui: uiStatic({ isOwner: (req) => sessionFrom(core, req) !== undefined }),
+    ui: uiStatic({}),
   }));
 
   app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${req.path}.`)));

@@ -1,6 +1,11 @@
-/** The pages a human sees during a flow. All values escaped through `html`. */
+/**
+ * The pages a human sees during a flow. All values escaped through `html`. Pages that act
+ * (decide, continue to the provider, finish a callback) do so through /assets/flow.js,
+ * with the owner's header credential and the browser binding from localStorage (S33).
+ */
 import { DECISION_WORDS as W, DEFAULT_DENY, DEFAULT_GRANT, DENY_CHOICES, GRANT_CHOICES, type DecisionChoice } from '../core/decision-words.ts';
 import type { AuthRequest, Provider } from '../core/model.ts';
+import { FLOW_SCRIPT_PATH } from './flow-page-script.ts';
 import { html, page, prose } from './html.ts';
 
 /** An account of the request's namespace the owner may hand out instead of signing in again. */
@@ -37,24 +42,41 @@ function facts(v: RequestView) {
 const choiceOptions = (choices: readonly DecisionChoice[], selected: string) =>
   choices.map((c) => html`<option value="${c.value}"${c.value === selected ? html` selected` : ''}>${c.label}</option>`);
 
-/** The same choices, in the same words, as the window's Pending card (core/decision-words.ts). */
-export function decisionPage(v: RequestView, csrf: string, action: string): string {
+const NO_SCRIPT = html`<noscript><p class="bad">This page needs JavaScript to reach Latchkey safely.</p></noscript>`;
+
+function signedOutNote(v: RequestView) {
+  return html`<div id="lk-signed-out">
+    <p><strong>Waiting for the Latchkey owner.</strong> This request needs the owner's approval, and this browser is not signed in to Latchkey.</p>
+    <p class="muted">Owner: run <code>npx latchkey ui</code> and open the sign-in link it prints in this browser, then reload this page — or approve in the Latchkey window or with <code>npx latchkey approvals approve ${v.request.authId}</code>.</p>
+  </div>`;
+}
+
+/**
+ * A pending, undecided request. The decision form stays hidden until the script has
+ * confirmed an owner session in this browser; without one, the signed-out note shows.
+ */
+export function decisionPage(v: RequestView, path: string): string {
   return page('Approve access', html`
     <h1>An agent asks for ${v.provider.name} access</h1>
     ${facts(v)}
-    <form class="actions" method="post" action="${action}">
-      <input type="hidden" name="_csrf" value="${csrf}">
-      <label for="duration">${W.allowLabel}</label>
-      <select id="duration" name="duration">${choiceOptions(GRANT_CHOICES, DEFAULT_GRANT)}</select>
-      ${accountPicker(v)}
-      <button class="primary" type="submit" name="decision" value="approve">${v.request.needsConsent ? W.approveWithConsent : W.approve}</button>
-    </form>
-    <form class="actions" method="post" action="${action}">
-      <input type="hidden" name="_csrf" value="${csrf}">
-      <label for="remember">${W.rememberLabel}</label>
-      <select id="remember" name="remember">${choiceOptions(DENY_CHOICES, DEFAULT_DENY)}</select>
-      <button type="submit" name="decision" value="deny">${W.deny}</button>
-    </form>`);
+    <div data-flow="start" data-path="${path}">
+      ${NO_SCRIPT}
+      ${signedOutNote(v)}
+      <form id="lk-decision" hidden>
+        <div class="actions">
+          <label for="duration">${W.allowLabel}</label>
+          <select id="duration" name="duration">${choiceOptions(GRANT_CHOICES, DEFAULT_GRANT)}</select>
+          ${accountPicker(v)}
+          <button class="primary" type="submit" name="decision" value="approve">${v.request.needsConsent ? W.approveWithConsent : W.approve}</button>
+        </div>
+        <div class="actions">
+          <label for="remember">${W.rememberLabel}</label>
+          <select id="remember" name="remember">${choiceOptions(DENY_CHOICES, DEFAULT_DENY)}</select>
+          <button type="submit" name="decision" value="deny">${W.deny}</button>
+        </div>
+      </form>
+      <p id="lk-status" role="status" aria-live="polite"></p>
+    </div>`, { script: FLOW_SCRIPT_PATH });
 }
 
 /**
@@ -69,12 +91,41 @@ function accountPicker(v: RequestView) {
       <select id="account" name="account">${options}<option value="new">Sign in to ${v.provider.name} (another account)</option></select>`;
 }
 
-export function needsOwnerPage(v: RequestView): string {
-  return page('Approval needed', html`
-    <h1>Waiting for the Latchkey owner</h1>
-    <p>This request needs the owner's approval, and this browser is not signed in to Latchkey.</p>
+/**
+ * An approved request that still needs the provider's consent. Opening this page never
+ * moves on by itself: one click here starts the provider sign-in (S40).
+ */
+export function continuePage(v: RequestView, path: string): string {
+  return page('Continue to sign-in', html`
+    <h1>Approved: sign in to ${v.provider.name}</h1>
     ${facts(v)}
-    <p class="muted">Owner: run <code>npx latchkey ui</code> and open the sign-in link it prints, then open this page again — or approve in the Latchkey window or with <code>npx latchkey approvals approve ${v.request.authId}</code>.</p>`);
+    <div data-flow="start" data-path="${path}">
+      ${NO_SCRIPT}
+      <p>${v.request.autoApproved ? 'Your Latchkey policy approved this request.' : 'The owner approved this request.'} Continue only if you expect this agent to use your ${v.provider.name} account.</p>
+      <div id="lk-signed-out" hidden><p class="muted">This step needs the owner: run <code>npx latchkey ui</code>, open its sign-in link in this browser, then reload this page.</p></div>
+      <form id="lk-continue" class="actions">
+        <button class="primary" type="submit">Continue to ${v.provider.name}</button>
+      </form>
+      <p id="lk-status" role="status" aria-live="polite"></p>
+    </div>`, { script: FLOW_SCRIPT_PATH });
+}
+
+/** A consent link from the CLI or the window: the script starts the provider sign-in at once. */
+export function consentPage(path: string): string {
+  return page('Opening sign-in', html`
+    <h1>Opening the provider's sign-in…</h1>
+    <div data-flow="consent" data-path="${path}">${NO_SCRIPT}<p id="lk-status" role="status" aria-live="polite"></p></div>`, { script: FLOW_SCRIPT_PATH });
+}
+
+/** The provider's redirect back: the script sends code, state and the binding, then shows the outcome. */
+export function callbackPage(path: string): string {
+  return page('Finishing sign-in', html`
+    <h1 id="lk-result">Finishing the sign-in…</h1>
+    <div data-flow="callback" data-path="${path}">${NO_SCRIPT}<p id="lk-status" role="status" aria-live="polite"></p></div>`, { script: FLOW_SCRIPT_PATH });
+}
+
+export function approvedPage(v: RequestView): string {
+  return page('Approved', html`<h1 class="ok">Approved</h1><p>The agent receives its ${v.provider.name} token on its next call.</p>`);
 }
 
 export function statusPage(v: RequestView): string {

@@ -35,16 +35,19 @@ function isRaw(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && '__html' in v;
 }
 
-export function page(title: string, body: Raw, options: { refreshTo?: string } = {}): string {
+/** The CSP of pages that run /assets/flow.js: our own script and API only, nothing inline (S14, S33). */
+export const FLOW_PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function page(title: string, body: Raw, options: { script?: string } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-${options.refreshTo ? `<meta http-equiv="refresh" content="0;url=${esc(options.refreshTo)}">` : ''}
 <title>${esc(title)} · Latchkey</title>
 <link rel="stylesheet" href="/assets/page.css">
+${options.script ? `<script src="${esc(options.script)}" defer></script>` : ''}
 </head>
 <body>
 <main class="card">

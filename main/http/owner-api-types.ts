@@ -3,9 +3,10 @@
  * the server (main/http/owner-routes.ts), the CLI, the renderer and the tests.
  * snake_case like the Agent Auth API; times are ISO-8601 UTC strings.
  *
- * Auth: the owner session cookie (from a one-time login link) plus, on every state change,
- * the `x-csrf-token` header with the session's token and a same-origin request; or the CLI's
- * control secret in `x-latchkey-control`. Errors are `{detail}` with a sentence.
+ * Auth: the owner session token in `x-latchkey-session` (exchanged at POST /ui/login for the
+ * one-time token in a sign-in link's fragment; never a cookie, S33), with a same-origin
+ * request on every state change; or the CLI's control secret in `x-latchkey-control`.
+ * Errors are `{detail}` with a sentence.
  */
 import type { z } from 'zod';
 import type { EventName, BrokerEvents } from '../core/events.ts';
@@ -22,12 +23,23 @@ export type ApprovalModeWire = 'ask' | 'auto-owner';
 
 export interface SessionView {
   via: 'session' | 'control';
-  csrf_token: string | null;
+  /** The public id of the caller's own session (null for the CLI), so Settings can mark "this browser". */
+  session_id: string | null;
   version: string;
   url: string;
   port: number;
   policy: ApprovalModeWire;
-  keychain: { ok: boolean; backend: string; reason: string | null };
+  /** `vault`: where the master key comes from — the OS keychain, or the passphrase vault the owner opted in to. */
+  keychain: { ok: boolean; backend: string; reason: string | null; vault: 'keychain' | 'passphrase' };
+  env_block: string;
+}
+
+/** GET /env: what `latchkey env` prints. `api_key` is null when it cannot be shown; `hint` names the fix. */
+export interface EnvView {
+  url: string;
+  api_key: string | null;
+  problem: 'vault_unavailable' | 'not_sealed' | 'not_made' | null;
+  hint: string | null;
   env_block: string;
 }
 
@@ -71,6 +83,20 @@ export interface ApproveResponse {
 export type DenyBody = BodyOf<typeof Schemas.denyBody>;
 
 export interface LoginLinkResponse { url: string }
+
+/** POST /ui/login: the one-time token from the link's fragment, exchanged for a session token. */
+export interface LoginBody { login_token: string }
+export interface LoginResponse { session_token: string; session_id: string; expires_at: string }
+
+/** GET /ui/api/sessions: the signed-in browsers and windows (never their tokens). */
+export interface OwnerSessionView { id: string; client: string; created_at: string; last_seen_at: string; expires_at: string; current: boolean }
+export interface LogoutResponse { ended: number }
+
+/** POST /ui/api/events/tickets: a single-use ticket for `GET /ui/api/events?ticket=` (EventSource sends no headers). */
+export interface EventTicketResponse { ticket: string; expires_in: number }
+
+/** POST /keys/reissue-owner: the new owner key, shown this once; `revoked` are the ids it replaced. */
+export interface ReissueOwnerResponse { key: string; record: KeyView; revoked: string[]; env_block: string }
 
 export interface ProviderView {
   provider_id: string;

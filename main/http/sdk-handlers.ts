@@ -6,6 +6,8 @@
  */
 import { sdkActor } from '../core/activity.ts';
 import type { Core } from '../core/core.ts';
+import { Forbidden } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
 import type { Provider } from '../core/model.ts';
 import { providerInputFromWire, providerPatchFromWire } from '../contract/provider-fields.ts';
 import type { SdkHandlers } from './sdk-pipeline.ts';
@@ -107,10 +109,17 @@ export function sdkHandlers(core: Core): SdkHandlers {
       return agentConnectionToWire(made.binding, made.account);
     },
 
-    /** Headless forwarding of a redirect (no browser cookie): the owner's key stands in for it. */
-    async callback({ body, params }) {
+    /**
+     * Forwarding of a redirect by a program (issue 14 §5): the flow's browser binding in the
+     * body must match the flow, or else the owner's key stands in for it. An agent key with
+     * only a code and a state finishes nobody's flow.
+     */
+    async callback({ key, body, params }) {
+      if (body.binding === undefined && key.role !== 'owner') {
+        throw new Forbidden('This API key has the agent role and cannot complete OAuth callbacks without the flow\'s browser binding. Use the owner key (npx latchkey env) or finish in the browser.', 'role_forbidden');
+      }
       const providerId = param(params, 'providerId');
-      const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: body.code, state: body.state }), 'headless');
+      const outcome = await core.flows.callback(providerId, new URLSearchParams({ code: body.code, state: body.state }), body.binding === undefined ? 'headless' : { hash: sha256(body.binding) });
       return { status: outcome.status, provider_id: providerId, ...(outcome.detail ? { detail: outcome.detail } : {}) };
     },
   };

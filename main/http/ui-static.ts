@@ -1,22 +1,20 @@
 /**
- * The Latchkey window's page (renderer/dist, built by `npm run build:ui`) served at `/`
- * for an owner session, with its hashed assets under /assets/ui/. Without a session `/`
- * is the server-rendered "sign in" page. The page's CSP allows only our own scripts,
- * styles and API (no inline code, no eval), and forbids framing (S14, S19).
+ * The Latchkey window's page (renderer/dist, built by `npm run build:ui`) served at `/`,
+ * with its hashed assets under /assets/ui/. The page holds no secret of its own: it signs
+ * in with the one-time token in a link's fragment and keeps the session token in
+ * localStorage (S33); without one it shows how to sign in. The page's CSP allows only our
+ * own scripts, styles and API (no inline code, no eval), and forbids framing (S14, S19).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
-import { html, page, prose } from './html.ts';
-import { SIGN_IN_AGAIN } from './owner-auth.ts';
+import { html, page } from './html.ts';
 
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 export const UI_ASSETS_PATH = '/assets/ui';
 
 export interface UiStaticOptions {
-  /** True when the request carries a live owner session (the window's cookie). */
-  isOwner: (req: Request) => boolean;
   /** The built UI; defaults to renderer/dist of this checkout (from main/http or dist/main/http). */
   distDir?: string | undefined;
 }
@@ -32,11 +30,7 @@ export function uiStatic(options: UiStaticOptions): Router {
   const indexFile = join(distDir, 'index.html');
   const r = Router();
 
-  const sendIndex = (req: Request, res: Response): void => {
-    if (!options.isOwner(req)) {
-      res.status(401).type('html').send(page('Sign in', html`<h1>Latchkey is running</h1><p>${prose(SIGN_IN_AGAIN)}</p>`));
-      return;
-    }
+  const sendIndex = (_req: Request, res: Response): void => {
     let body: string;
     try {
       // Read per request (it is small): a rebuilt UI shows up without restarting the broker.

@@ -34,8 +34,9 @@ export function checkExternalUrl(raw: unknown, ctx: ExternalUrlContext): UrlVerd
   if (url.username || url.password) return { ok: false, reason: 'URLs with credentials are not opened' };
   if (url.origin === ctx.brokerOrigin) {
     const token = BROKER_PATHS.find((p) => url.pathname.startsWith(p));
-    // Exactly the token after the prefix (base64url), no query: nothing else of the broker.
-    if (token && /^[A-Za-z0-9_-]+$/.test(url.pathname.slice(token.length)) && url.search === '') return { ok: true, url: url.href };
+    // Exactly the token after the prefix (base64url), no query and no fragment (a sign-in
+    // token rides in a fragment, S33): nothing else of the broker.
+    if (token && /^[A-Za-z0-9_-]+$/.test(url.pathname.slice(token.length)) && url.search === '' && url.hash === '') return { ok: true, url: url.href };
     return { ok: false, reason: 'only Latchkey approval and consent links open outside the app' };
   }
   if (url.protocol === 'https:' && ctx.providerOrigins.has(url.origin)) return { ok: true, url: url.href };

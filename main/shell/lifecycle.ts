@@ -2,6 +2,8 @@
  * The app's life from launch to quit, in the order that keeps it safe:
  *  1. Take the single-instance lock before anything touches the port or the database
  *     (S08). A second launch quits at once; the first instance opens its window instead.
+ *     (createBroker then takes the home's own lock, home-lock.ts, so a `latchkey serve`
+ *     already running on the same home is reported as "already running", not fought.)
  *  2. On `ready`, the controller draws the tray and starts the broker.
  *  3. On quit, hold Electron's quit until the broker has closed — open waits answered
  *     `timeout`, SQLite closed (S30) — with a 5 s ceiling, then let it go.

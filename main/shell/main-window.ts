@@ -1,7 +1,9 @@
 /**
  * The one Latchkey window: the broker's UI, signed in as the owner. Main mints a one-time
- * login link and loads it; the broker answers with the session cookie and a redirect to
- * `/`, so the owner session is injected without the page ever holding a secret of its own.
+ * login link (`/#login=<token>`) and loads it; the page's script trades the fragment's
+ * token for a session token kept in the window's localStorage and sent as a header, so no
+ * cookie exists that another 127.0.0.1 port could receive (S33). Main itself never holds
+ * the session token.
  * Opening again focuses the existing window (also what a second launch does).
  */
 import type { ShellSurface, WindowSurface } from './electron-surface.ts';

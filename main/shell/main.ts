@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { createLogger } from '../adapters/logger.ts';
 import { createBroker } from '../compose.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { openHomeLog } from '../home-files.ts';
 import { portInUse } from './broker-errors.ts';
 import type { IpcSender, ShellSurface, TraySurface, WindowSurface } from './electron-surface.ts';
 import { runShell } from './lifecycle.ts';
@@ -152,9 +152,9 @@ function main(): void {
   if (process.platform === 'win32') app.setAppUserModelId('dev.latchkey.app');
   if (process.platform === 'darwin') app.dock?.hide();
 
-  const logFile = join(config.home, 'latchkey.log');
   // Synchronous writes: a desktop app's log is small, and nothing is lost when it quits.
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: logFile, mkdir: true, sync: true }) });
+  const { file: logFile, destination } = openHomeLog(config.home, { sync: true });
+  const logger = createLogger({ level: config.logLevel, destination });
   const { port, home, approval, allowInsecureEndpoints } = config;
 
   const run = runShell({

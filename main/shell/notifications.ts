@@ -6,6 +6,7 @@
  * TrayAction values the tray menu uses, so there is one dispatcher for both.
  */
 import type { BrokerEvents } from '../core/events.ts';
+import { visibleText } from '../core/visible-text.ts';
 import type { ShellSurface } from './electron-surface.ts';
 import { NotificationCoalescer, type RequestNotice, type Schedule } from './notification-coalescer.ts';
 import type { PendingItem } from './shell-state.ts';
@@ -76,8 +77,10 @@ export function createNotifier(deps: { surface: ShellSurface; dispatch: (action:
   const { surface, dispatch } = deps;
   const show = (view: NotificationView): void => {
     if (!surface.notificationsSupported()) return;
+    // Agent ids, scopes, provider names and key hints reach these texts: never let them drive
+    // the notification (S34). Escaping here, at the one place a notification is shown, covers every view.
     surface.showNotification(
-      { title: view.title, body: view.body, actions: view.buttons.map((b) => b.label) },
+      { title: visibleText(view.title), body: visibleText(view.body), actions: view.buttons.map((b) => visibleText(b.label)) },
       {
         onClick: () => { if (view.click) dispatch(view.click); },
         onAction: (index) => {

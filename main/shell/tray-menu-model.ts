@@ -4,6 +4,7 @@
  * main.ts only translates it into Electron's Menu template.
  */
 import { GRANT_DURATION_VALUES, type GrantDuration } from '../core/model.ts';
+import { visibleText } from '../core/visible-text.ts';
 import { stateLine } from './badge.ts';
 import type { BrokerState, PendingItem } from './shell-state.ts';
 
@@ -37,11 +38,13 @@ export const MAX_MENU_REQUESTS = 8;
 const MAX_LABEL = 64;
 
 /**
- * Agent ids and scopes come from agents: `&` would become a Windows menu mnemonic, and a
- * very long label would stretch the menu off screen.
+ * Agent ids and scopes come from agents: control characters and bidi overrides are shown
+ * escaped (S34), `&` would become a Windows menu mnemonic, and a very long label would stretch
+ * the menu off screen.
  */
 export function menuLabel(text: string): string {
-  const short = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+  const safe = visibleText(text);
+  const short = safe.length > MAX_LABEL ? `${safe.slice(0, MAX_LABEL - 1)}…` : safe;
   return short.replace(/&/g, '&&');
 }
 

@@ -4,7 +4,7 @@
  *  - `window.open` / target=_blank: never a child window; allowed links go to the browser.
  *  - Navigation away from the loaded page: cancelled; allowed links go to the browser
  *    (provider consent belongs in the system browser, RFC 8252 §8.12).
- *  - Redirects: only within the broker's origin (the one-time login link → `/`).
+ *  - Redirects: only within the broker's origin.
  *  - `<webview>`: refused. Permissions: refused, except writing text to the clipboard,
  *    which the page's copy buttons (env block, redirect URI) need.
  */

@@ -26,6 +26,8 @@ export interface AppServices {
   noteReachable: (reachable: boolean) => void;
   /** Grows each time the broker answers again after a silence: data hooks re-read then. */
   onlineEpoch: number;
+  /** Ends this window's session on the broker and shows the sign-in screen. */
+  signOut: () => Promise<void>;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -1,5 +1,6 @@
 /**
- * The window's root: reads the session first (401 → "sign in again"), then starts the
+ * The window's root: trades a sign-in link's one-time token (if the page was opened with
+ * one) for a session, reads the session (401 → "sign in again"), then starts the
  * live event stream and shows the signed-in shell. Failures that concern the whole window
  * land here: a lost session, or a broker that stopped answering.
  */
@@ -21,21 +22,38 @@ type Phase =
   | { kind: 'unreachable'; message: string; fix: string | null }
   | { kind: 'ready'; session: SessionView };
 
-export function App({ client, stream }: { client: OwnerClient; stream: EventStream }) {
+export function App({ client, stream, loginToken = null }: { client: OwnerClient; stream: EventStream; loginToken?: string | null }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const toasts = useToasts();
   const [offline, setOffline] = useState(false);
+  // The one-time token works once: StrictMode's second effect run must not spend it again.
+  const [pendingLogin] = useState(() => ({ token: loginToken, spent: null as Promise<void> | null }));
 
   const loadSession = useCallback(async () => {
     try {
+      if (pendingLogin.token) {
+        // A used or expired link falls back to whatever session this browser already has.
+        pendingLogin.spent ??= client.signIn(pendingLogin.token).catch(() => undefined);
+        await pendingLogin.spent;
+      }
+      if (!client.hasSession()) {
+        setPhase({ kind: 'signed-out' });
+        return;
+      }
       setPhase({ kind: 'ready', session: await client.session() });
     } catch (error) {
       const e = explainError(error);
       setPhase(e.signedOut ? { kind: 'signed-out' } : { kind: 'unreachable', message: e.message, fix: e.fix });
     }
-  }, [client]);
+  }, [client, pendingLogin]);
 
   useEffect(() => { void loadSession(); }, [loadSession]);
+
+  const signOut = useCallback(async () => {
+    stream.stop();
+    try { await client.signOut(); } catch { /* signed out here either way */ }
+    setPhase({ kind: 'signed-out' });
+  }, [client, stream]);
 
   const ready = phase.kind === 'ready';
   useEffect(() => {
@@ -88,9 +106,9 @@ export function App({ client, stream }: { client: OwnerClient; stream: EventStre
 
   const services = useMemo<AppServices | null>(
     () => (phase.kind === 'ready'
-      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable, onlineEpoch }
+      ? { client, stream, session: phase.session, reportError, announce, toast: push, withdrawToast: withdraw, offline, noteReachable, onlineEpoch, signOut }
       : null),
-    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable, onlineEpoch],
+    [phase, client, stream, reportError, announce, push, withdraw, offline, noteReachable, onlineEpoch, signOut],
   );
 
   if (phase.kind === 'loading') return <main className="standalone" id="main"><p className="muted" aria-live="polite">Connecting to Latchkey…</p></main>;

@@ -76,13 +76,14 @@ export function Shell({ toasts }: { toasts: ReactNode }) {
 
 /** Keychain health while the broker answers; while it does not, only that (it cannot vouch for the keychain). */
 function BrokerStatus() {
-  const { session, offline } = useApp();
+  const { session, offline, signOut } = useApp();
   const { ok } = session.keychain;
   const [tone, text] = offline ? ['bad', 'Latchkey not answering'] : ok ? ['ok', 'Keychain OK'] : ['bad', 'Keychain unavailable'];
   return (
     <div className="sidebar-foot" role="status">
       <a className="status-line" href="#/settings" aria-label={`${text}. Details in Settings.`}><span className={`dot ${tone}`} aria-hidden="true" />{text}</a>
       <span className="mono muted address">127.0.0.1:{session.port}</span>
+      {session.via === 'session' ? <button type="button" className="btn" onClick={() => void signOut()}>Sign out</button> : null}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { SCREENSHOT_DIR, launchChromium } from '../helpers/chromium.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
-describe('browser flow: login link → /start → Approve → provider login and consent → callback', () => {
+describe('browser flow: login link → /start → Approve → provider login and consent → callback page finishes with its binding', () => {
   let b: TestBroker;
   let idp: OidcServer;
   let chromium: Browser;
@@ -44,7 +44,7 @@ describe('browser flow: login link → /start → Approve → provider login and
 
     const page = await (await chromium.newContext()).newPage();
     await page.goto(b.loginUrl());
-    await page.waitForURL(`${b.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'Pending' }).waitFor();
     await page.goto(auth.authUrl!);
     await page.getByRole('heading', { name: /asks for Test IdP access/ }).waitFor();
     assert.ok(await page.getByText('triage-bot').isVisible());
@@ -59,7 +59,7 @@ describe('browser flow: login link → /start → Approve → provider login and
     await page.locator('button[type=submit]').click();
     await page.getByRole('heading', { name: 'Connected to Test IdP' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'connected-page.png'), fullPage: true });
-    assert.ok(page.url().startsWith(`${b.url}/host-oauth-callback/test-idp?`));
+    assert.equal(page.url(), `${b.url}/host-oauth-callback/test-idp`, 'the page dropped code and state from the address bar');
 
     const result = await waiting;
     assert.equal(result.status, 'completed');

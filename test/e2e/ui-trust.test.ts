@@ -23,7 +23,7 @@ import { DENY_CHOICES, GRANT_CHOICES, DECISION_WORDS } from '../../main/core/dec
 import { SCREENSHOT_DIR, launchChromium } from '../helpers/chromium.ts';
 import { memoryKeychain, movableClock } from '../helpers/fakes.ts';
 import { approveInBrowser } from '../helpers/flows.ts';
-import { HttpBrowser, hiddenValue } from '../helpers/http-browser.ts';
+import { HttpBrowser } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
 
@@ -126,9 +126,10 @@ describe('issue 16: the window at every width and theme, every state, every keys
 
   /** The owner API as the signed-in browser calls it (session cookie, CSRF token, same origin). */
   const ownerApi = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const session = await (await context.request.get(`${b.url}/ui/api/session`)).json() as { csrf_token: string };
+    // The window's own credential (S33): the session token its script keeps in localStorage.
+    const token = await page.evaluate(() => localStorage.getItem('latchkey.session'));
     const res = await context.request.fetch(`${b.url}/ui/api${path}`, {
-      method, headers: { 'x-csrf-token': session.csrf_token, origin: b.url, 'content-type': 'application/json' }, ...(body === undefined ? {} : { data: body }),
+      method, headers: { 'x-latchkey-session': token ?? '', origin: b.url, 'content-type': 'application/json' }, ...(body === undefined ? {} : { data: body }),
     });
     assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`);
     return res.json();
@@ -381,8 +382,8 @@ describe('issue 16: the window at every width and theme, every state, every keys
     for (const word of [DECISION_WORDS.allowLabel, DECISION_WORDS.rememberLabel, DECISION_WORDS.approveWithConsent, DECISION_WORDS.deny, DECISION_WORDS.consentNeeded]) {
       assert.ok(start.text.includes(word), `the /start page says "${word}"`);
     }
-    const action = new URL(`/start/${ask.authUrl!.split('/start/')[1]}/decision`, b.url).toString();
-    await browser.go(action, { form: { _csrf: hiddenValue(start.text, '_csrf'), decision: 'deny', remember: '1h' } });
+    const denied = await browser.decide(ask.authUrl!, { decision: 'deny', remember: '1h' });
+    assert.equal(denied.res.status, 200, `the /start decision answered ${denied.res.status}`);
     const again = await agent().authenticate({ provider: 'github', scopes: ['gist'], userId: 'dave', agentId: 'start-bot' });
     const answer = await agent().waitForCompletion(again.authId!, 1);
     // Without "remember" the same call would be a new pending request; remembered, it is answered at once.
@@ -414,9 +415,17 @@ describe('issue 16: the window at every width and theme, every state, every keys
   });
 
   test('errors in words: the sign-in page, the URL rule, the redirect preview, discovery', async () => {
-    const anonymous = await (await fetch(`${b.url}/`)).text();
-    assert.doesNotMatch(anonymous, /`/, 'no literal backticks on the sign-in page');
-    assert.match(anonymous, /<code>npx latchkey ui<\/code>/);
+    // Without a session the window itself shows the sign-in screen (S33: no server-side session check).
+    const anonymous = await context.browser()!.newPage();
+    try {
+      await anonymous.goto(`${b.url}/`);
+      await anonymous.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
+      const text = (await anonymous.locator('main').textContent()) ?? '';
+      assert.doesNotMatch(text, /`/, 'no literal backticks on the sign-in screen');
+      assert.equal((await anonymous.locator('pre.command').textContent())?.trim(), 'npx latchkey ui');
+    } finally {
+      await anonymous.close();
+    }
 
     await show('#/providers', 'Providers');
     await page.getByRole('button', { name: 'Add provider' }).click();

@@ -91,11 +91,13 @@ describe('the Latchkey window in Chromium against a real broker', () => {
   });
 
   test('the one-time link signs the browser in; the window opens on an empty Pending page', async () => {
-    const anonymous = await context.request.get(`${b.url}/`);
-    assert.equal(anonymous.status(), 401);
-    assert.match(await anonymous.text(), /npx latchkey ui/);
+    await page.goto(`${b.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
 
     await page.goto(b.loginUrl());
+    await page.getByRole('heading', { level: 1, name: 'Pending' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '#/pending', 'the sign-in token is gone from the address bar');
+    assert.deepEqual(await context.cookies(), [], 'signing in set no cookie (S33)');
     await page.goto(`${b.url}/#/pending`);
     await page.getByRole('heading', { level: 1, name: 'Pending' }).waitFor();
     await page.getByText('Nothing waits for you').waitFor();
@@ -267,11 +269,10 @@ describe('the Latchkey window in Chromium against a real broker', () => {
 
     await page.getByLabel('Provider', { exact: true }).selectOption('test-idp');
     await until(async () => (await rows.evaluateAll((trs) => trs.every((tr) => tr.textContent?.includes('test-idp')))) && (await rows.count()) > 0, 'the provider filter');
-    const href = await page.getByRole('link', { name: 'Export JSON Lines' }).getAttribute('href');
-    assert.equal(href, '/ui/api/activity/export?provider=test-idp');
-    const exported = await context.request.get(`${b.url}${href}`);
-    assert.equal(exported.status(), 200);
-    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { provider_id: string; type: string });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON Lines' }).click()]);
+    assert.equal(download.suggestedFilename(), 'latchkey-activity.jsonl');
+    const file = await download.path();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { provider_id: string; type: string });
     assert.ok(lines.length >= story.length - 1);
     assert.ok(lines.every((l) => l.provider_id === 'test-idp'));
   });
@@ -323,8 +324,35 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.equal(b.core.providers.find('github'), undefined);
   });
 
+  test('S33 Settings lists the signed-in sessions; one is signed out there, the window\'s own with its button', async () => {
+    const other = await context.browser()!.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(b.loginUrl());
+    await otherPage.getByRole('heading', { level: 1, name: 'Pending' }).waitFor();
+    await go('#/settings', 'Settings');
+    const sessions = page.getByRole('region', { name: 'Signed-in sessions' });
+    await sessions.getByRole('article').nth(1).waitFor();
+    assert.equal(await sessions.getByRole('article').count(), 2);
+    await sessions.getByRole('article', { name: /this one/ }).waitFor();
+    await sessions.getByRole('article', { name: /^Session Chromium on Linux$/ }).getByRole('button', { name: 'Sign out' }).click();
+    await until(async () => b.core.sessions.list().length === 1, 'the other session to end');
+    await otherPage.getByRole('navigation', { name: 'Latchkey' }).getByRole('link', { name: 'Grants' }).click();
+    await otherPage.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
+    await other.close();
+    await shoot(page, 'settings-sessions');
+    await assertAccessible(page, 'Settings with sessions');
+
+    // The window's own button; then a fresh link signs it in again.
+    await page.getByRole('navigation', { name: 'Latchkey' }).getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
+    assert.equal(b.core.sessions.list().length, 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('latchkey.session')), null, 'the token is forgotten');
+    await page.goto(b.loginUrl());
+    await page.getByRole('heading', { level: 1, name: 'Pending' }).waitFor();
+  });
+
   test('a session that ends while the window is open turns into "sign in again"', async () => {
-    await context.clearCookies();
+    b.core.sessions.endAll();
     await page.getByRole('navigation', { name: 'Latchkey' }).getByRole('link', { name: 'Grants' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
     assert.ok(await page.getByText('npx latchkey ui', { exact: true }).isVisible());

@@ -31,10 +31,14 @@ const rule = (method: string, pattern: string, name: string, kind: RouteKind = '
 const RULES: Rule[] = [
   rule('GET', '/assets/page\\.css', 'asset', 'asset'),
   rule('GET', '/assets/logo\\.svg', 'asset', 'asset'),
+  rule('GET', '/assets/flow\\.js', 'asset', 'asset'),
   rule('GET', `/start/${SEG}`, 'start', 'html', true),
-  rule('POST', `/start/${SEG}/decision`, 'decision', 'html', true),
+  rule('POST', `/start/${SEG}/decision`, 'flow-step', 'json', true),
+  rule('POST', `/start/${SEG}/continue`, 'flow-step', 'json', true),
   rule('GET', `/consent/${SEG}`, 'consent', 'html', true),
+  rule('POST', `/consent/${SEG}`, 'flow-step', 'json', true),
   rule('GET', `/host-oauth-callback/${SEG}`, 'callback-page', 'html', true),
+  rule('POST', `/host-oauth-callback/${SEG}`, 'callback-finish', 'json', true),
   rule('GET', `${SDK}/callback/${SEG}`, 'callback-page', 'html', true),
   rule('GET', `${SDK}/setup/${SEG}`, 'callback-page', 'html', true),
   rule('POST', `${SDK}/authenticate`, 'authenticate', 'json', true),
@@ -58,7 +62,7 @@ const RULES: Rule[] = [
   rule('DELETE', `${SDK}/agents/${SEG}/connections/${SEG}`, 'no-content', 'json', false, 204),
   rule('POST', `${SDK}/agents/${SEG}/providers/${SEG}/tokens`, 'agent-connection', 'json', true, 201),
   rule('*', `${SDK}(?:/.*)?`, 'sdk-unknown'),
-  rule('GET', `/ui/login/${SEG}`, 'login', 'html'),
+  rule('POST', '/ui/login', 'ui-login'),
   rule('GET', '/ui/api/session', 'ui-session'),
   rule('POST', '/ui/api/login-links', 'ui-login-link'),
   rule('GET', '/ui/api/requests', 'ui-requests'),
@@ -89,6 +93,9 @@ const RULES: Rule[] = [
   rule('GET', '/ui/api/settings', 'ui-settings'),
   rule('PUT', '/ui/api/settings', 'ui-settings'),
   rule('GET', '/ui/api/events', 'ui-events', 'sse'),
+  rule('POST', '/ui/api/events/tickets', 'ui-event-ticket'),
+  rule('GET', '/ui/api/sessions', 'ui-sessions'),
+  rule('DELETE', `/ui/api/sessions(?:/${SEG})?`, 'ui-logout'),
   rule('*', '/ui/api(?:/.*)?', 'ui-unknown'),
   rule('GET', '/', 'home', 'html'),
   rule('GET', '/index\\.html', 'home-redirect', 'html'),
@@ -245,10 +252,16 @@ export function checkSuccessBody(route: string, body: unknown, brokerUrl: string
     case 'slack-revoke': return exact(w, body, { message: isString, revoked: Number.isInteger });
     case 'sdk-callback': return exact(w, body, { status: (v) => v === 'completed' || v === 'failed', provider_id: isString, detail: isString }, ['detail']);
     case 'ui-session': return exact(w, body, {
-      via: (v) => v === 'session' || v === 'control', csrf_token: isStringOrNull, version: isString, url: isString, port: Number.isInteger,
+      via: (v) => v === 'session' || v === 'control', session_id: isStringOrNull, version: isString, url: isString, port: Number.isInteger,
       policy: isString, keychain: (v) => typeof v === 'object' && v !== null, env_block: isString,
     });
-    case 'ui-login-link': return exact(w, body, { url: (v) => isString(v) && v.startsWith(`${brokerUrl}/ui/login/`) });
+    case 'ui-login-link': return exact(w, body, { url: (v) => isString(v) && v.startsWith(`${brokerUrl}/#login=`) });
+    case 'ui-login': return exact(w, body, { session_token: isString, session_id: isString, expires_at: isIso });
+    case 'ui-event-ticket': return exact(w, body, { ticket: isString, expires_in: Number.isInteger });
+    case 'ui-sessions': return eachOf(w, body, (x) => exact(w, x, { id: isString, client: isString, created_at: isIso, last_seen_at: isIso, expires_at: isIso, current: (v) => typeof v === 'boolean' }));
+    case 'ui-logout': return exact(w, body, { ended: Number.isInteger });
+    case 'flow-step': return exact(w, body, { status: isString, redirect_url: isStringOrNull });
+    case 'callback-finish': return exact(w, body, { status: (v) => v === 'completed' || v === 'failed', provider_name: isString, detail: isStringOrNull });
     case 'ui-requests': return eachOf(w, body, (p) => exact(w, p, PENDING_VIEW));
     case 'ui-approve': return exact(w, body, { auth_id: isString, status: isString, consent_url: (v) => v === null || (isString(v) && v.startsWith(`${brokerUrl}/consent/`)) });
     case 'ui-deny': return exact(w, body, { auth_id: isString, status: isString });

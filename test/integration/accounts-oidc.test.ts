@@ -33,10 +33,9 @@ describe('two accounts at one provider (oidc-provider)', () => {
       return false;
     };
     await browser.go(broker.loginUrl());
-    const page = await browser.go(startUrl);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const action = new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', startUrl).toString();
-    const atProvider = await browser.go(action, { form: { _csrf: csrf, duration: '1h', decision: 'approve' } });
+    const decided = await browser.decide(startUrl);
+    assert.equal(decided.res.status, 200, JSON.stringify(decided.body));
+    const atProvider = await browser.go(String(decided.body.redirect_url));
     await consentAtOidc(browser, atProvider, { login: 'carol', stopBefore });
     return { browser: { browser, get last() { return last; } } };
   };
@@ -71,10 +70,14 @@ describe('two accounts at one provider (oidc-provider)', () => {
   test('force_new with is_default:false and another login adds a second account; the default stays', async () => {
     const second = await auth({ force_new: true, is_default: false });
     assert.equal(second.body.status, 'pending');
-    // Already approved by alice's grant, so the owner's browser goes straight to the provider.
+    // Already approved by alice's grant: one click on "Continue" takes the browser to the provider (S40).
     const browser = new HttpBrowser();
     await browser.go(broker.loginUrl());
-    const atProvider = await browser.go(second.body.url);
+    const page = await browser.go(second.body.url);
+    assert.match(page.text, /Continue to Multi IdP/);
+    const step = await browser.continueFlow(second.body.url);
+    assert.equal(step.res.status, 200, JSON.stringify(step.body));
+    const atProvider = await browser.go(String(step.body.redirect_url));
     const done = await consentAtOidc(browser, atProvider, { login: 'bob' });
     assert.match(done.text, /Connected to Multi IdP/);
     // The request was approved by alice's grant; the sign-in produced bob's account, which

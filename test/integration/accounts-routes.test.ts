@@ -206,10 +206,7 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     await browser.go(broker.loginUrl());
     const page = await browser.go(listed.body.url);
     assert.match(page.text, /LangSmith user|Approve/);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const toProvider = await browser.go(new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', listed.body.url).toString(), {
-      form: { _csrf: csrf, duration: '1h', decision: 'approve' }, stopBefore: (u) => u.startsWith(ISSUER),
-    });
+    const toProvider = await browser.approve(listed.body.url, { stopBefore: (u) => u.startsWith(ISSUER) });
     assert.equal(toProvider.stopped, true);
     assert.equal(new URL(toProvider.url).searchParams.get('redirect_uri'), 'https://app.example.test/oauth/done');
   });
@@ -238,9 +235,9 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     const page = await browser.go(asked.body.url);
     assert.match(page.text, /<option value="[^"]+" selected>Use first \(default\)<\/option>/);
     assert.match(page.text, new RegExp(`<option value="${other.id}">Use second</option>`));
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const action = new URL(/action="([^"]+)"/.exec(page.text)?.[1] ?? '', asked.body.url).toString();
-    await browser.go(action, { form: { _csrf: csrf, duration: '1h', decision: 'approve', account: other.id } });
+    const decided = await browser.decide(asked.body.url, { account: other.id });
+    assert.equal(decided.res.status, 200, JSON.stringify(decided.body));
+    assert.equal(decided.body.redirect_url, null, 'an existing account with the scopes needs no provider sign-in');
     const waited = await broker.api(`/v2/auth/wait/${asked.body.auth_id}?timeout=2`);
     assert.equal(waited.body.status, 'completed');
     assert.equal(waited.body.token, 'other-account-token', 'the account the owner picked');

@@ -64,7 +64,7 @@ describe('latchkey CLI', () => {
     assert.match(out, /Latchkey is running/);
     assert.match(out, new RegExp(`Broker: +${url.replace(/\./g, '\\.')}`));
     assert.match(out, /Keychain: +Secret Service \(D-Bus\) — secrets are sealed/);
-    assert.match(out, new RegExp(`${url.replace(/\./g, '\\.')}/ui/login/[A-Za-z0-9_-]{43}`));
+    assert.match(out, new RegExp(`${url.replace(/\./g, '\\.')}/#login=[A-Za-z0-9_-]{43}`));
     assert.match(out, new RegExp(`export LANGSMITH_API_URL=${url.replace(/\./g, '\\.')}`));
     assert.match(out, /export LANGSMITH_API_KEY=lk_[A-Za-z0-9_-]{43}/);
   });
@@ -93,8 +93,9 @@ describe('latchkey CLI', () => {
     const consentUrl = lines[lines.length - 1]!;
     assert.match(consentUrl, new RegExp(`^${url.replace(/\./g, '\\.')}/consent/[A-Za-z0-9_-]{43}$`));
     // The agent's own url is still useless without an owner session…
-    const anonymous = await new HttpBrowser().go(auth.url);
-    assert.match(anonymous.text, /Waiting for the Latchkey owner/);
+    const stranger = new HttpBrowser();
+    assert.match((await stranger.go(auth.url)).text, /Approved: sign in to Test IdP/);
+    assert.equal((await stranger.continueFlow(auth.url)).res.status, 401, 'continuing needs the owner');
     // …while the consent link, once, leads to the provider.
     const browser = new HttpBrowser();
     const done = await consentAtOidc(browser, await browser.go(consentUrl), { login: 'cli' });
@@ -108,12 +109,20 @@ describe('latchkey CLI', () => {
     assert.equal(denied.status, 'denied');
   });
 
-  test('ui prints a fresh one-time sign-in link', async () => {
+  test('ui prints a fresh one-time sign-in link; S33 ui --logout-all signs every session out', async () => {
     const r = latchkey(['ui', '--home', home]);
     assert.equal(r.code, 0, r.err);
     const link = r.out.trim().split('\n').pop()!;
-    assert.match(link, /\/ui\/login\//);
-    assert.equal((await new HttpBrowser().request(link)).status, 303);
+    assert.match(link, /\/#login=[A-Za-z0-9_-]{43}$/);
+    const browser = new HttpBrowser();
+    await browser.signIn(link);
+    const asOwner = () => fetch(`${url}/ui/api/session`, { headers: { 'x-latchkey-session': browser.sessionToken(url) ?? '' } });
+    assert.equal((await asOwner()).status, 200);
+    const out = latchkey(['ui', '--logout-all', '--home', home]);
+    assert.equal(out.code, 0, out.err);
+    assert.match(out.out, /Signed out 1 session\./);
+    assert.equal((await asOwner()).status, 401, 'the browser is signed out');
+    assert.match(latchkey(['ui', '--logout-all', '--home', home]).out, /No browser or window was signed in/);
   });
 
   test('keys, grants, activity, providers and connections commands talk to the running broker as the owner', async () => {
@@ -163,7 +172,11 @@ describe('latchkey CLI', () => {
 
   test('S30 SIGTERM answers open waits, removes runtime.json, closes the port and exits 0', async () => {
     const h = { 'x-api-key': key, 'content-type': 'application/json' };
-    const alive = await fetch(`${url}/v2/auth/providers`, { headers: h }).then((r) => r.status, (e: Error) => `${e.message} ${String(e.cause)}`);
+    // The spawnSync calls above block this process for seconds: a pooled keep-alive socket may
+    // have been closed by the broker meanwhile ("other side closed"). One retry gets a fresh one.
+    const probe = () => fetch(`${url}/v2/auth/providers`, { headers: h }).then((r) => r.status, (e: Error) => `${e.message} ${String(e.cause)}`);
+    let alive = await probe();
+    if (alive !== 200) alive = await probe();
     assert.equal(alive, 200, `serve (exit ${server.child.exitCode}) output: ${server.output().slice(-3000)}`);
     const auth = (await (await fetch(`${url}/v2/auth/authenticate`, { method: 'POST', headers: h, body: JSON.stringify({ provider: 'test-idp', scopes: ['openid'], user_id: 'sigterm' }) })).json()) as { auth_id: string };
     const open = fetch(`${url}/v2/auth/wait/${auth.auth_id}?timeout=60`, { headers: h }).then((r) => r.json() as Promise<{ status: string }>);

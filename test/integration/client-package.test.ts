@@ -43,20 +43,17 @@ try { await new Client({ apiKey: 'k', apiUrl: process.env.LK_DEAD_URL }).listOAu
 console.log(JSON.stringify({ approved: approved.status, status: done.status, token: done.token, startUrl: auth.authUrl, unreachable }));
 `;
 
-function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** A child that talks to the broker in this process: asynchronous, so the broker can answer it. */
-async function runAgent(node: string, args: string[], cwd: string, env: Record<string, string>): Promise<string> {
+/**
+ * Runs a command without blocking this process: the broker under test lives here, and a
+ * blocked event loop would let its keep-alive sockets expire under the test's own fetch.
+ */
+async function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(node, args, { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+    const { stdout } = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
     return stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    assert.fail(`${node} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    assert.fail(`${cmd} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
 }
 
@@ -78,7 +75,7 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'latchkey-client-pkg-'));
     // `npm pack` runs prepack, which builds dist/esm and dist/cjs with tsc.
-    const packed = run('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', 'client')).trim().split('\n').pop()!;
+    const packed = (await run('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', 'client'))).trim().split('\n').pop()!;
     tarball = join(work, packed);
     assert.ok(existsSync(tarball), tarball);
 
@@ -101,7 +98,7 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  function project(name: string, pkg: Record<string, unknown>, files: Record<string, string>): string {
+  async function project(name: string, pkg: Record<string, unknown>, files: Record<string, string>): Promise<string> {
     const dir = join(work, name);
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, ...pkg }));
@@ -109,7 +106,7 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), text);
     }
-    run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', tarball], dir);
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', tarball], dir);
     return dir;
   }
 
@@ -126,7 +123,7 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
 
   async function agent(node: string, args: string[], dir: string): Promise<string> {
     await revokeGrants();
-    return runAgent(node, args, dir, env);
+    return run(node, args, dir, env);
   }
 
   async function checkOutput(stdout: string, where: string): Promise<void> {
@@ -152,16 +149,16 @@ describe('the @latchkey/client package, installed from its tarball', { timeout: 
   });
 
   test('an ESM project: import { Client } → authenticate → approve → wait', async () => {
-    const dir = project('esm-agent', { type: 'module' }, { 'agent.js': `import { Client } from '@latchkey/client';\n${FLOW}` });
+    const dir = await project('esm-agent', { type: 'module' }, { 'agent.js': `import { Client } from '@latchkey/client';\n${FLOW}` });
     for (const node of [process.execPath, ...olderNodes()]) {
-      await checkOutput(await agent(node, ['--no-warnings', 'agent.js'], dir), `ESM on ${run(node, ['--version'], dir).trim()}`);
+      await checkOutput(await agent(node, ['--no-warnings', 'agent.js'], dir), `ESM on ${(await run(node, ['--version'], dir)).trim()}`);
     }
   });
 
   test('a CommonJS project: require("@latchkey/client") → authenticate → approve → wait', async () => {
-    const dir = project('cjs-agent', {}, { 'agent.js': `const { Client } = require('@latchkey/client');\n(async () => {\n${FLOW}\n})().catch((e) => { console.error(e); process.exit(1); });` });
+    const dir = await project('cjs-agent', {}, { 'agent.js': `const { Client } = require('@latchkey/client');\n(async () => {\n${FLOW}\n})().catch((e) => { console.error(e); process.exit(1); });` });
     for (const node of [process.execPath, ...olderNodes()]) {
-      await checkOutput(await agent(node, ['--no-warnings', 'agent.js'], dir), `CommonJS on ${run(node, ['--version'], dir).trim()}`);
+      await checkOutput(await agent(node, ['--no-warnings', 'agent.js'], dir), `CommonJS on ${(await run(node, ['--version'], dir)).trim()}`);
     }
   });
 
@@ -179,12 +176,12 @@ void [link, token, providerName, AgentAuthError, LatchkeyUnreachableError];
 const missingScopes = (c: Client) => c.authenticate({ provider: 'x' });
 void missingScopes;
 ${type === 'module' ? FLOW : `void (async () => {\n${FLOW}\n})();`}`;
-      const dir = project(`ts-${resolution}-${type}`, { type }, {
+      const dir = await project(`ts-${resolution}-${type}`, { type }, {
         'src/agent.ts': typed,
         'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2022', 'dom'], module, moduleResolution: resolution, strict: true, types: [], outDir: 'out', skipLibCheck: false } }),
       });
-      run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
-      run(process.execPath, [tsc, '-p', dir], dir);
+      await run(process.execPath, [tsc, '--noEmit', '-p', dir], dir);
+      await run(process.execPath, [tsc, '-p', dir], dir);
       assert.ok(readdirSync(join(dir, 'out')).includes('agent.js'));
       await checkOutput(await agent(process.execPath, ['out/agent.js'], dir), `TypeScript ${resolution} ${type}`);
     });

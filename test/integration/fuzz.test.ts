@@ -1,6 +1,6 @@
 /**
  * S31: property-based fuzzing (fast-check) of every route — the Agent Auth API under both
- * prefixes, the /start, /consent, callback and /ui/login pages, and the owner API with a real
+ * prefixes, the /start, /consent, callback pages and their JSON steps, POST /ui/login, and the owner API with a real
  * owner session — with random and malformed JSON, wrong types, huge and unicode strings, path
  * tricks, duplicate and prototype-polluting keys, odd headers, and raw bytes no client sends.
  *
@@ -54,7 +54,6 @@ interface Fixture {
   agentKey: string;
   control: string;
   session: string;
-  csrf: string;
   pendingId: string;
   pendingStart: string;
   deniedId: string;
@@ -196,7 +195,7 @@ const headerValue = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('c'.repeat(17 * 1024), 'c'.repeat(15 * 1024)) },
 );
 const ODD_HEADER_NAMES = ['origin', 'sec-fetch-site', 'sec-fetch-mode', 'content-encoding', 'accept', 'accept-encoding', 'accept-charset', 'cookie', 'referer',
-  'x-forwarded-host', 'x-forwarded-for', 'forwarded', 'x-http-method-override', 'x-original-url', 'x-rewrite-url', 'user-agent', 'range', 'if-none-match', 'x-csrf-token', 'x-latchkey-control'];
+  'x-forwarded-host', 'x-forwarded-for', 'forwarded', 'x-http-method-override', 'x-original-url', 'x-rewrite-url', 'user-agent', 'range', 'if-none-match', 'x-latchkey-session', 'x-latchkey-control'];
 const oddHeaders = fc.oneof(
   { weight: 6, arbitrary: fc.constant<Record<string, string>>({}) },
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom(...ODD_HEADER_NAMES), headerValue, { maxKeys: 3 }) },
@@ -224,20 +223,20 @@ function families(fx: Fixture): fc.Arbitrary<FuzzCase> {
     { weight: 1, arbitrary: headerValue.map((v) => ({ 'x-api-key': v })) },
   );
   const ownerAuth = fc.oneof(
-    { weight: 14, arbitrary: fc.constant<Record<string, string>>({ cookie: `lk_session=${fx.session}`, 'x-csrf-token': fx.csrf, origin: fx.url }) },
+    { weight: 14, arbitrary: fc.constant<Record<string, string>>({ 'x-latchkey-session': fx.session, origin: fx.url }) },
     { weight: 2, arbitrary: fc.constant<Record<string, string>>({ 'x-latchkey-control': fx.control }) },
     { weight: 3, arbitrary: fc.constantFrom<Record<string, string>>(
-      {}, { cookie: `lk_session=${fx.session}` }, { cookie: `lk_session=${fx.session}`, origin: fx.url },
-      { cookie: `lk_session=${fx.session}`, 'x-csrf-token': fx.csrf }, { cookie: `lk_session=${fx.session}`, 'x-csrf-token': fx.csrf, origin: 'https://evil.example' },
-      { cookie: `lk_session=${fx.session}`, 'x-csrf-token': fx.csrf, origin: 'null', 'sec-fetch-site': 'same-origin' }, { cookie: 'lk_session=forged' },
-      { cookie: `lk_session=forged; lk_session=${fx.session}`, 'x-csrf-token': fx.csrf, origin: fx.url }, { 'x-latchkey-control': 'wrong' }, { 'x-api-key': fx.ownerKey },
-      { cookie: `lk_session=${fx.session}`, 'x-csrf-token': `${fx.csrf}x`, origin: fx.url }) },
+      {}, { 'x-latchkey-session': fx.session }, { cookie: `lk_session=${fx.session}`, origin: fx.url }, { authorization: `Bearer ${fx.session}`, origin: fx.url },
+      { 'x-latchkey-session': fx.session, origin: 'https://evil.example' }, { 'x-latchkey-session': fx.session, origin: `http://127.0.0.1:${fx.port + 1}` },
+      { 'x-latchkey-session': fx.session, origin: 'null', 'sec-fetch-site': 'same-origin' }, { 'x-latchkey-session': 'forged' },
+      { 'x-latchkey-session': `${fx.session}, ${fx.session}`, origin: fx.url }, { 'x-latchkey-control': 'wrong' }, { 'x-api-key': fx.ownerKey },
+      { 'x-latchkey-session': `${fx.session}x`, origin: fx.url }) },
   );
   const browser = fc.oneof(
     { weight: 3, arbitrary: fc.constant<Record<string, string>>({}) },
-    { weight: 2, arbitrary: fc.constant<Record<string, string>>({ cookie: `lk_session=${fx.session}` }) },
-    { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'sec-fetch-site': 'cross-site' }, { cookie: `lk_session=${fx.session}`, 'sec-fetch-site': 'cross-site' },
-      { cookie: `lk_bind=${'b'.repeat(43)}` }, { cookie: `lk_session=${fx.session}; lk_bind=%` }, { cookie: 'lk_bind=short' }) },
+    { weight: 2, arbitrary: fc.constant<Record<string, string>>({ 'x-latchkey-session': fx.session, origin: fx.url, 'sec-fetch-site': 'same-origin' }) },
+    { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'sec-fetch-site': 'cross-site' }, { 'x-latchkey-session': fx.session, 'sec-fetch-site': 'cross-site' },
+      { cookie: `lk_bind=${'b'.repeat(43)}` }, { cookie: `lk_session=${fx.session}; lk_bind=%` }, { origin: `http://127.0.0.1:${fx.port + 1}`, 'sec-fetch-site': 'same-site' }) },
   );
 
   const providerIds = ['test-idp', 'fz-a', 'fz-b', 'nope'];
@@ -299,22 +298,22 @@ function families(fx: Fixture): fc.Arbitrary<FuzzCase> {
   );
 
   const callbackQuery = query(['state', 'code', 'error', 'error_description', 'iss'], queryValue(['x'.repeat(43), 'abc', '<b>bad</b>', 'https%3A%2F%2Fevil.example']));
-  const form = fc.oneof(
-    { weight: 3, arbitrary: fc.record({
-      _csrf: fc.constantFrom(fx.csrf, 'wrong', ''), decision: fc.constantFrom('approve', 'deny', 'maybe', ''), duration: fc.constantFrom('once', '1h', 'forever', '2y', ''),
-    }, { requiredKeys: [] }).map((f) => new URLSearchParams(f).toString()) },
+  const binding = fc.constantFrom('b'.repeat(43), 'short', '', 'x'.repeat(44));
+  const stepBody = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ decision: fc.constantFrom('approve', 'deny', 'maybe', ''), duration: fc.constantFrom('once', '1h', 'forever', '2y', ''), binding }, { requiredKeys: [] }).map((f) => JSON.stringify(f)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
-    { weight: 1, arbitrary: fc.constantFrom('a=1&'.repeat(20), '_csrf[]=x&decision[a]=approve', `_csrf=${fx.csrf}&_csrf=x&decision=approve&duration=1h`, '%', 'x'.repeat(70_000)) },
+    { weight: 1, arbitrary: fc.constantFrom('{"decision":["approve"]}', '{"binding":{"a":1}}', `{"query":"?state=${'x'.repeat(43)}&code=abc","binding":"${'b'.repeat(43)}"}`, '{"query":1}', 'x'.repeat(70_000)) },
   );
-  const formTypes = fc.oneof({ weight: 6, arbitrary: fc.constant<string | undefined>('application/x-www-form-urlencoded') }, { weight: 1, arbitrary: JSON_TYPES });
   const flow = fc.oneof(
     make('flow', 'GET', tail('/start/', segment(startTokens), query(['r'], queryValue(['1']))), browser),
-    make('flow', 'POST', tail('/start/', segment(startTokens), '/decision'), browser.map((h) => ({ ...h, origin: fx.url })), form, formTypes),
+    make('flow', 'POST', tail('/start/', segment(startTokens), fc.constantFrom('/decision', '/continue')), browser, stepBody),
     make('flow', 'GET', tail('/consent/', segment(['x'.repeat(43)])), browser),
+    make('flow', 'POST', tail('/consent/', segment(['x'.repeat(43)])), browser, stepBody),
     make('flow', 'GET', tail('/host-oauth-callback/', segment(providerIds), callbackQuery), browser),
+    make('flow', 'POST', tail('/host-oauth-callback/', segment(providerIds)), browser, stepBody),
     make('flow', 'GET', tail(sdkPrefix, fc.constantFrom('/callback/', '/setup/'), segment(providerIds), callbackQuery), browser),
-    make('flow', 'GET', tail('/ui/login/', segment(['y'.repeat(43)])), browser),
-    make('flow', 'GET', fc.constantFrom('/', '/index.html', '/assets/page.css', '/assets/logo.svg', '/assets/../assets/page.css', '/ASSETS/LOGO.SVG',
+    make('flow', 'POST', fc.constant('/ui/login'), browser, fc.constantFrom('{"login_token":"yyyyyyyyyyyyyyyyyyyyyyyy"}', '{}', '{"login_token":1}', '[]')),
+    make('flow', 'GET', fc.constantFrom('/', '/index.html', '/assets/page.css', '/assets/logo.svg', '/assets/flow.js', '/assets/../assets/page.css', '/ASSETS/LOGO.SVG',
       ...uiAssets, '/assets/ui/', '/assets/ui/..%2F..%2Findex.html', '/assets/ui/%2e%2e/%2e%2e/package.json', '/assets/ui/.env', '/assets/ui/nope.js'), browser),
   );
 
@@ -352,6 +351,11 @@ function families(fx: Fixture): fc.Arbitrary<FuzzCase> {
     make('owner', 'GET', ui('/settings'), ownerAuth),
     make('owner', 'PUT', ui('/settings'), ownerAuth, jsonBody([['approval_mode', 'ask'], ['provider_modes', {}], ['trust_rules', []], ['activity_retention_days', 30]])),
     make('owner', 'GET', ui('/events'), ownerAuth),
+    make('owner', 'GET', ui(tail('/events', query(['ticket'], queryValue(['x'.repeat(43), ''])))), fc.constant({})),
+    make('owner', 'POST', ui('/events/tickets'), ownerAuth, jsonBody([])),
+    make('owner', 'GET', ui('/sessions'), ownerAuth),
+    // Never DELETE /sessions itself or /sessions/current here: that would sign the fuzzer's own owner out.
+    make('owner', 'DELETE', ui(tail('/sessions/x', rnd)), ownerAuth),
   );
 
   const pieces = fc.constantFrom('v2', 'auth', 'api-host', 'ui', 'api', 'providers', 'start', 'wait', 'tokens', 'consent', 'assets', '..', '.', '%2F', '', 'host-oauth-callback', 'login');
@@ -538,7 +542,7 @@ describe('S31 fuzzing every route', () => {
     const owner = await signIn(b);
     fx = {
       url: b.url, port: b.port, ownerKey: b.key, agentKey: agent.key, control: b.core.sessions.controlSecret,
-      session: owner.browser.cookie(b.url, 'lk_session') ?? '', csrf: owner.csrf,
+      session: owner.token,
       pendingId: pending.body.auth_id, pendingStart: new URL(pending.body.url).pathname.split('/').pop() ?? '',
       deniedId: denied.body.auth_id, deniedStart: new URL(denied.body.url).pathname.split('/').pop() ?? '',
       connectionId: conn.id,

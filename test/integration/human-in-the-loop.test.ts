@@ -35,7 +35,9 @@ describe('human in the loop', () => {
     for (const headers of [{ 'x-api-key': key }, { authorization: `Bearer ${key}` }, { 'x-api-key': b.key }]) {
       const approve = await fetch(`${b.url}/ui/api/requests/${mine.authId}/approve`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"duration":"forever"}' });
       assert.equal(approve.status, 401);
-      const page = await fetch(`${mine.authUrl}/decision`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&duration=forever' });
+      const page = await fetch(`${mine.authUrl}/decision`, {
+        method: 'POST', headers: { ...headers, 'content-type': 'application/json', origin: b.url }, body: JSON.stringify({ decision: 'approve', duration: 'forever', binding: 'b'.repeat(43) }),
+      });
       assert.equal(page.status, 401);
       const start = await fetch(mine.authUrl!, { headers, redirect: 'manual' });
       assert.equal(start.status, 200);
@@ -72,7 +74,8 @@ describe('human in the loop', () => {
 
   test('100 identical concurrent requests produce one prompt; the SSE stream shows it live', async () => {
     const { key } = (await owner.call('POST', '/ui/api/keys', { label: 'burst-bot' })).body as { key: string };
-    const stream = await owner.browser.request(`${b.url}/ui/api/events`, { headers: { accept: 'text/event-stream' } });
+    const ticket = (await owner.call('POST', '/ui/api/events/tickets', {})).body.ticket as string;
+    const stream = await owner.browser.request(`${b.url}/ui/api/events?ticket=${ticket}`, { headers: { accept: 'text/event-stream' } });
     assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
     const reader = stream.body!.getReader();
     let prompts = 0;
@@ -148,7 +151,7 @@ describe('human in the loop', () => {
     for (const secret of [gotA.token!, keyA, keyB, b.key, 'test-client-secret-value']) assert.ok(!text.includes(secret), 'no secret values in the activity log');
     console.log('activity log excerpt:\n' + mine.map((e) => `  ${e.at} ${e.type} key=${e.key_label} agent=${e.agent_id} user=${e.user_id} ${e.provider_id} [${(e.scopes ?? []).join(' ')}] ${e.decision ?? ''} ${e.channel ? `via ${e.channel}` : ''}`).join('\n'));
 
-    const exported = await owner.browser.request(`${b.url}/ui/api/activity/export?key=triage-bot`);
+    const exported = await owner.browser.request(`${b.url}/ui/api/activity/export?key=triage-bot`, { headers: { 'x-latchkey-session': owner.token } });
     assert.equal(exported.headers.get('content-type')?.split(';')[0], 'application/x-ndjson');
     const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { key_label: string });
     assert.ok(lines.length >= 3 && lines.every((l) => l.key_label === 'triage-bot'));

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { formAction, hiddenValue, HttpBrowser } from '../helpers/http-browser.ts';
+import { HttpBrowser } from '../helpers/http-browser.ts';
 import { CLI, startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { providerBody, tempHome } from '../helpers/test-broker.ts';
 
@@ -37,14 +37,19 @@ const haveGnomeKeyring = spawnSync('sh', ['-c', 'command -v dbus-run-session && 
 async function refusesSecrets(server: ServeProcess, home: string, reason: RegExp): Promise<void> {
   const out = server.output();
   assert.match(out, new RegExp(`Keychain: +UNAVAILABLE \\(Secret Service \\(D-Bus\\)\\): .*${reason.source}`));
-  assert.match(out, /will not store any token until a keychain is available \(it never falls back to plaintext\)/);
-  assert.match(out, /gnome-keyring-daemon --unlock --components=secrets/, 'the banner says how to fix it');
-  assert.match(out, /could not be sealed in the keychain: copy it now/);
-  assert.match(server.ownerKey, /^lk_[A-Za-z0-9_-]{43}$/, 'the owner key is shown once in the banner');
+  assert.match(out, /will not store any token, nor make an owner key, until a keychain is available \(it never falls back to plaintext\)/);
+  assert.match(out, /dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets/, 'the banner says how to start a Secret Service');
+  assert.match(out, /npx latchkey serve --vault passphrase/, 'and how to opt in to the passphrase vault');
+  assert.equal(server.ownerKey, '', 'no owner key is minted when it could not be stored (issue 12 §5)');
+  assert.match(out, /# LANGSMITH_API_KEY: no owner key yet: the keychain is unavailable.*npx latchkey doctor/);
+  // An owner key made by hand is shown once and kept as a digest only, like every key but the home's own.
+  const made = await fetch(`${server.url}/ui/api/keys`, { method: 'POST', headers: { 'x-latchkey-control': server.control, 'content-type': 'application/json' }, body: JSON.stringify({ label: 's24', role: 'owner' }) });
+  assert.equal(made.status, 200);
+  const ownerKey = ((await made.json()) as { key: string }).key;
   const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
     const res = await fetch(`${server.url}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { 'x-api-key': server.ownerKey, 'content-type': 'application/json' },
+      headers: { 'x-api-key': ownerKey, 'content-type': 'application/json' },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
     return { status: res.status, body: (await res.json()) as any, headers: res.headers };
@@ -79,16 +84,15 @@ async function refusesSecrets(server: ServeProcess, home: string, reason: RegExp
   assert.equal(auth.body.token, null);
   // …and when the owner approves, the flow stops before anything secret (the PKCE verifier) is stored.
   const browser = new HttpBrowser();
-  await browser.go(/(http:\/\/127\.0\.0\.1:\d+\/ui\/login\/\S+)/.exec(out)?.[1] ?? '');
-  const page = await browser.go(auth.body.url);
-  const decided = await browser.request(new URL(formAction(page.text), auth.body.url).toString(), { form: { _csrf: hiddenValue(page.text, '_csrf'), duration: '1h', decision: 'approve' } });
-  assert.equal(decided.status, 503, 'no consent flow can start without the keychain');
-  assert.match(await decided.text(), /keychain/);
-  assert.equal(decided.headers.get('location'), null, 'not sent to the provider');
+  await browser.go(/(http:\/\/127\.0\.0\.1:\d+\/#login=\S+)/.exec(out)?.[1] ?? '');
+  const decided = await browser.decide(auth.body.url, { duration: '1h' });
+  assert.equal(decided.res.status, 503, 'no consent flow can start without the keychain');
+  assert.match(JSON.stringify(decided.body), /keychain/);
+  assert.equal(decided.body.redirect_url, undefined, 'not sent to the provider');
 
   assert.equal(await server.stop(), 0);
   assert.deepEqual(filesContaining(home, SEEDED_SECRET), [], 'the client secret is nowhere under the home directory');
-  assert.deepEqual(filesContaining(home, server.ownerKey), [], 'nor the owner key');
+  assert.deepEqual(filesContaining(home, ownerKey), [], 'nor the owner key');
   assert.ok(readdirSync(home).includes('latchkey.db'));
   assert.match(readFileSync(join(home, 'latchkey.log'), 'utf8'), /"event":"keychain.unavailable"/, 'the log says why');
   console.log(`S24: ${/Keychain: +(.*)/.exec(out)?.[1]} → 503 on every secret, none of it on disk`);

@@ -6,14 +6,17 @@
  * event stream and an in-flight refresh.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { connect, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { rmSync } from 'node:fs';
+import { silentLogger } from '../../main/adapters/logger.ts';
+import { AlreadyRunningError, createBroker } from '../../main/compose.ts';
 import type { ApiKey } from '../../main/core/model.ts';
-import { readRuntime } from '../../main/runtime-file.ts';
+import { readRuntime, readRuntimeRecord, runtimePath } from '../../main/runtime-file.ts';
+import { alive, processTree } from '../helpers/process-tree.ts';
 import { signIn, type OwnerSession } from '../helpers/owner-session.ts';
 import { providerBody, startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
 import { ownerVia } from '../helpers/owner.ts';
@@ -188,7 +191,7 @@ describe('S28/S29 long-poll lifecycle', () => {
 
   test('S29 after 200 aborted waits and 32 aborted event streams, waiters, listeners, timers and sockets are back to baseline', async () => {
     const authId = await pending('s29-leak');
-    const cookie = { cookie: `lk_session=${owner.browser.cookie(b.url, 'lk_session')}` };
+    const cookie = { 'x-latchkey-session': owner.token };
     await new Promise((r) => setTimeout(r, 100));
     const base = { waiters: b.core.requests.waiters.size, listeners: b.events.listenerCount(), sockets: resourceCount('TCPSocketWrap'), timers: resourceCount('Timeout') };
 
@@ -268,11 +271,11 @@ describe('S30 SIGTERM with an open event stream, an open wait and a refresh stuc
       };
 
       // A connection whose token has expired: the owner key is auto-approved,
-      // the start link goes straight to the provider, and the redirect is forwarded headless.
+      // one click on the start page sends the browser to the provider, and the redirect is forwarded headless.
       assert.equal((await api('/v2/auth/providers', providerBody(idp.issuer, { provider_id: 'stall', client_secret: 'stall-secret' }))).status, 200);
       const first = await api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' });
-      const toProvider = await fetch(first.body.url, { redirect: 'manual' });
-      const state = new URL(toProvider.headers.get('location') ?? '').searchParams.get('state');
+      const toProvider = await fetch(`${first.body.url}/continue`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ binding: 'b'.repeat(43) }) });
+      const state = new URL(((await toProvider.json()) as { redirect_url: string }).redirect_url).searchParams.get('state');
       assert.equal((await api('/v2/auth/callback/stall', { code: 'code-1', state })).body.status, 'completed');
 
       const stuck = api('/v2/auth/authenticate', { provider: 'stall', scopes: ['api'], user_id: 'u' }).catch((err: unknown) => err);
@@ -297,6 +300,220 @@ describe('S30 SIGTERM with an open event stream, an open wait and a refresh stuc
       console.log(`S30: exit 0 after ${Math.round(at - t0)} ms with an event stream, a wait and a stuck refresh open`);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+/** The installed command as a user (or a supervisor) starts it: the bin's own pid, no node in front. */
+const BIN = join(process.cwd(), 'bin', 'latchkey.js');
+const userEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, LATCHKEY_NO_OPEN: '1', DISPLAY: '', WAYLAND_DISPLAY: '' };
+
+interface Started { child: ChildProcess; output(): string; exited: Promise<{ code: number | null; signal: string | null }> }
+
+/** `latchkey serve` from bin/; resolves once it printed its banner or exited. */
+async function startBin(home: string, port = '0'): Promise<Started> {
+  const child = spawn(BIN, ['serve', '--port', port, '--home', home], { env: userEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => { output += String(d); });
+  child.stderr!.on('data', (d) => { output += String(d); });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  started.push(child);
+  try {
+    await until('the banner or an exit', () => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null, 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${String(err)}: ${output}`);
+  }
+  return { child, output: () => output, exited };
+}
+
+/** Every process startBin started: whatever a failing test left running is killed at the end. */
+const started: ChildProcess[] = [];
+after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+
+describe('issue 12 §3: signals to the pid the user started stop the broker gracefully and leave no process', () => {
+  const homes: string[] = [];
+  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    test(`S30 ${signal} to bin/latchkey.js serve: open wait answered, port and runtime.json gone, exit 0, no process of the tree left`, async () => {
+      const home = tempHome();
+      homes.push(home);
+      const s = await startBin(home);
+      let tree: number[] = [];
+      try {
+        assert.equal(s.child.exitCode, null, s.output());
+        const { url } = readRuntime(home)!;
+        const key = /LANGSMITH_API_KEY=(\S+)/.exec(s.output())?.[1] ?? '';
+        const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+        assert.equal((await fetch(`${url}/v2/auth/providers`, { method: 'POST', headers, body: JSON.stringify(providerBody(ISSUER)) })).status, 200);
+        const auth = await (await fetch(`${url}/v2/auth/authenticate`, { method: 'POST', headers, body: JSON.stringify({ provider: 'test-idp', scopes: ['openid'], user_id: signal }) })).json() as { auth_id: string };
+        const waiting = openGet(`${url}/v2/auth/wait/${auth.auth_id}?timeout=120`, { 'x-api-key': key });
+        await until('the wait to be held', () => s.output().length > 0);
+        await new Promise((r) => setTimeout(r, 200));
+
+        tree = processTree(s.child.pid!);
+        s.child.kill(signal);
+        const { code, signal: killedBy } = await s.exited;
+        await new Promise((r) => setTimeout(r, 300));
+        const left = tree.filter(alive);
+        console.log(`${signal}: ${tree.length} process(es) before the signal, ${left.length} left after the exit`);
+        assert.deepEqual(left, [], 'no process of the tree remains');
+        assert.deepEqual({ code, killedBy }, { code: 0, killedBy: null }, s.output());
+        assert.equal(tree.length, 1, 'the pid the user started is the broker: no launcher, no child');
+        assert.equal(JSON.parse((await waiting.response).body).status, 'timeout', 'the open wait was answered');
+        assert.equal(readRuntimeRecord(home), undefined, 'runtime.json removed');
+        await assert.rejects(fetch(`${url}/v2/auth/providers`), 'nothing listens on the port any more');
+      } finally {
+        for (const pid of [s.child.pid!, ...tree]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+    });
+  }
+});
+
+describe('issue 12 §2: one broker per home', () => {
+  const homes: string[] = [];
+  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const fresh = (): string => { const h = tempHome(); homes.push(h); return h; };
+
+  test('a second serve on the same home exits 3 naming the first (pid, URL) and leaves its runtime.json and port alone', async () => {
+    const home = fresh();
+    const first = await startBin(home);
+    try {
+      const before = readFileSync(runtimePath(home), 'utf8');
+      const { url, pid } = readRuntime(home)!;
+      const second = await startBin(home);
+      if (second.child.exitCode === null) {
+        second.child.kill('SIGTERM');
+        await second.exited;
+        assert.fail(`a second broker started on the same home:\n${second.output()}`);
+      }
+      const { code } = await second.exited;
+      assert.equal(code, 3, second.output());
+      assert.equal(second.output().trim(), `Latchkey is already running for ${home} (pid ${pid}, ${url}).`);
+      assert.equal(readFileSync(runtimePath(home), 'utf8'), before, "the first broker's runtime.json is untouched");
+      const env = spawnSync(BIN, ['env', '--home', home], { env: userEnv, encoding: 'utf8' });
+      assert.match(env.stdout, new RegExp(`LANGSMITH_API_URL=${url}`), 'the CLI still reaches the first broker');
+      assert.equal((await fetch(`${url}/v2/auth/providers`, { headers: { 'x-api-key': 'x' } })).status, 401, 'the first broker still answers');
+    } finally {
+      first.child.kill('SIGTERM');
+      assert.equal((await first.exited).code, 0);
+    }
+  });
+
+  test('a home left locked by a SIGKILLed broker is taken over; two starts racing for it: exactly one wins, the other names the winner', async () => {
+    const home = fresh();
+    const crashed = await startBin(home);
+    const crashedPid = readRuntime(home)!.pid;
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    assert.equal(readRuntime(home)?.pid, crashedPid, 'the crash left its runtime.json behind');
+
+    const racers = await Promise.all([startBin(home), startBin(home)]);
+    try {
+      const winners = racers.filter((r) => r.child.exitCode === null);
+      assert.equal(winners.length, 1, racers.map((r) => r.output()).join('\n----\n'));
+      const winner = winners[0]!;
+      const loser = racers.find((r) => r !== winner)!;
+      const runtime = readRuntime(home)!;
+      assert.equal(runtime.pid, winner.child.pid);
+      assert.equal((await loser.exited).code, 3);
+      // The loser may look while the winner is still starting (it waits up to 2 s for the address).
+      assert.match(loser.output().trim(), new RegExp(`^Latchkey is already running for ${home} \\(pid ${winner.child.pid}, (${runtime.url}|still starting)\\)\\.$`));
+      assert.equal((await fetch(`${runtime.url}/v2/auth/providers`, { headers: { 'x-api-key': 'x' } })).status, 401);
+    } finally {
+      for (const r of racers) if (r.child.exitCode === null) r.child.kill('SIGTERM');
+      await Promise.all(racers.map((r) => r.exited));
+    }
+  });
+
+  test('in one process too (the desktop shell and embedders start through createBroker): the second createBroker is refused before the port or the database', async () => {
+    const first = await startTestBroker();
+    try {
+      // Same port: had it got as far as listening, this would be a PortInUseError.
+      await assert.rejects(createBroker({ port: first.port, home: first.home, logger: silentLogger }), (err: unknown) => {
+        assert.ok(err instanceof AlreadyRunningError);
+        assert.equal(err.message, `Latchkey is already running for ${first.home} (pid ${process.pid}, ${first.url}).`);
+        return true;
+      });
+      assert.equal(readRuntime(first.home)?.url, first.url);
+      assert.equal((await first.api('/v2/auth/providers')).status, 200);
+    } finally {
+      await first.cleanup();
+    }
+  });
+});
+
+describe('S40 the home, the log and runtime.json are private; request bodies time out', () => {
+  const homes: string[] = [];
+  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+
+  test('S40 a home given with --home that does not exist is created 0700 and the log 0600 (umask 022)', async () => {
+    const parent = tempHome();
+    homes.push(parent);
+    const home = join(parent, 'new', 'home');
+    const s = await startBin(home);
+    try {
+      assert.equal(s.child.exitCode, null, s.output());
+      assert.equal(statSync(home).mode & 0o777, 0o700, 'home');
+      await until('the log file', () => existsSync(join(home, 'latchkey.log')));
+      assert.equal(statSync(join(home, 'latchkey.log')).mode & 0o777, 0o600, 'log');
+      assert.equal(statSync(runtimePath(home)).mode & 0o777, 0o600, 'runtime.json');
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+    }
+  });
+
+  test('S40 an existing world-readable runtime.json and log are narrowed to 0600 before the secret goes in', async () => {
+    const home = tempHome();
+    homes.push(home);
+    writeFileSync(runtimePath(home), '{"pid":1,"startedAt":"then"}', { mode: 0o644 });
+    chmodSync(runtimePath(home), 0o644);
+    writeFileSync(join(home, 'latchkey.log'), '', { mode: 0o644 });
+    chmodSync(join(home, 'latchkey.log'), 0o644);
+    const s = await startBin(home);
+    try {
+      const { control } = readRuntime(home)!;
+      assert.ok(control.length > 20, 'the control secret is in the file');
+      assert.equal(statSync(runtimePath(home)).mode & 0o777, 0o600, 'runtime.json');
+      assert.equal(statSync(join(home, 'latchkey.log')).mode & 0o777, 0o600, 'log');
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+    }
+  });
+
+  test('S40 a request whose body dribbles in is cut off after requestTimeout; a long-poll longer than that is still answered', async () => {
+    const b = await startTestBroker({ serverLimits: { requestTimeoutMs: 1_000, headersTimeoutMs: 1_000, checkIntervalMs: 200 } });
+    try {
+      const socket = connect(b.port, '127.0.0.1');
+      let received = '';
+      let closedByServer = false;
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => { received += d; });
+      socket.on('error', () => {});
+      const closed = new Promise<void>((r) => socket.on('close', () => r()));
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.write(`POST /v2/auth/authenticate HTTP/1.1\r\nhost: 127.0.0.1:${b.port}\r\nx-api-key: ${b.key}\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n{`);
+      // One byte every 100 ms for up to 10 s: without a request timeout the socket stays open.
+      const t0 = Date.now();
+      while (!socket.destroyed && !received && Date.now() - t0 < 10_000) {
+        socket.write(' ');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      closedByServer = received.length > 0 || socket.destroyed;
+      socket.destroy();
+      await closed;
+      assert.ok(closedByServer, 'the server gave up on the dribbling body');
+      assert.match(received, /^HTTP\/1\.1 408 /);
+
+      assert.equal((await b.api('/v2/auth/providers', { body: providerBody(ISSUER) })).status, 200);
+      const pendingId = (await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['openid'], user_id: 's40' } })).body.auth_id as string;
+      const res = await b.api(`/v2/auth/wait/${pendingId}?timeout=2`);
+      assert.deepEqual(res.body, { status: 'timeout', token: null }, 'a 2 s wait outlives the 1 s request timeout');
+    } finally {
+      await b.cleanup();
     }
   });
 });

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { createLogger } from '../../main/adapters/logger.ts';
-import { consentAtOidc, formAction, hiddenValue, HttpBrowser } from '../helpers/http-browser.ts';
+import { consentAtOidc, HttpBrowser } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startServe } from '../helpers/serve-process.ts';
 import { providerBody, startTestBroker, tempHome } from '../helpers/test-broker.ts';
@@ -71,16 +71,12 @@ async function wholeFlow(target: { url: string; ownerKey: string; control: strin
   assert.equal(pending.status, 'pending');
   const browser = new HttpBrowser();
   const login = (await call('/ui/api/login-links', { owner: true, body: {} })).url as string;
-  remember(secrets, 'login link token', login.split('/').pop());
+  remember(secrets, 'login link token', new URL(login).hash.slice('#login='.length));
   await browser.go(login);
-  remember(secrets, 'session cookie', browser.cookie(target.url, 'lk_session'));
-  const page = await browser.go(pending.url);
-  remember(secrets, 'CSRF token', hiddenValue(page.text, '_csrf'));
+  remember(secrets, 'session token', browser.sessionToken(target.url));
   const isCallback = (u: string) => u.includes('/host-oauth-callback/');
-  const decided = await browser.go(new URL(formAction(page.text), pending.url).toString(), {
-    form: { _csrf: hiddenValue(page.text, '_csrf'), duration: 'forever', decision: 'approve' }, stopBefore: isCallback,
-  });
-  remember(secrets, 'binding cookie', browser.cookie(target.url, 'lk_bind'));
+  const decided = await browser.approve(pending.url, { duration: 'forever', stopBefore: isCallback });
+  remember(secrets, 'browser binding', browser.binding(target.url));
   const atCallback = await consentAtOidc(browser, decided, { login: 'redact', stopBefore: isCallback });
   assert.ok(atCallback.stopped, atCallback.url);
   const callback = new URL(atCallback.url);
@@ -88,7 +84,7 @@ async function wholeFlow(target: { url: string; ownerKey: string; control: strin
   remember(secrets, 'state', callback.searchParams.get('state'));
   assert.match((await browser.go(atCallback.url)).text, /Connected to Test IdP/);
   // A replayed redirect is refused and logged — without its code or state.
-  assert.equal((await browser.request(atCallback.url)).status, 400);
+  assert.equal((await browser.finishCallback(atCallback.url)).res.status, 400);
 
   const waited = await call(`/v2/auth/wait/${pending.auth_id}?timeout=10`, { key: agentKey });
   assert.equal(waited.status, 'completed');

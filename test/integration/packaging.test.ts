@@ -11,7 +11,7 @@
  * `npm run dist` on a machine that has it.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { dirname, join, posix } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { extractAll, extractFile, listPackage, statFile } from '@electron/asar';
+import { alive, processTree } from '../helpers/process-tree.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -169,10 +170,149 @@ describe('packaging (electron-builder --dir, offline)', { timeout: 180_000 }, ()
       const { createBroker } = await import(${JSON.stringify(join(app, 'dist/main/compose.js'))});
       const { silentLogger } = await import(${JSON.stringify(join(app, 'dist/main/adapters/logger.js'))});
       const b = await createBroker({ port: 0, home: ${JSON.stringify(home)}, logger: silentLogger });
-      const res = await fetch(b.url + '/');
+      const page = await fetch(b.url + '/');
+      const session = await fetch(b.url + '/ui/api/session');
       await b.close();
-      console.log(JSON.stringify({ status: res.status }));`;
+      console.log(JSON.stringify({ page: page.status, built: !(await page.text()).includes('has not been built'), session: session.status }));`;
     const out = run(['--input-type=module', '-e', script], 'starting the packaged broker');
-    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'), { status: 401 });
+    // The window is served to anyone (it signs in by itself, S33); the owner API is not.
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'), { page: 200, built: true, session: 401 });
+  });
+});
+
+/**
+ * The npm package as a user gets it (issue 15): `npm pack` (whose prepack builds dist/ and
+ * the window), installed globally into a temp prefix and as a dependency of temp projects
+ * (offline from npm's cache where it can). The installed `latchkey` runs on this Node —
+ * the `node` devDependency, ≥ 22.12 — in one process, and refuses an older Node in one line.
+ */
+describe('npm package (npm pack → npm i -g --prefix, and as a dependency)', { timeout: 180_000 }, () => {
+  let work: string;
+  let tarball: string;
+  let prefix: string;
+  // The installed bin's `#!/usr/bin/env node` must find this (supported) Node first.
+  const pathEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, LATCHKEY_NO_OPEN: '1', DISPLAY: '', WAYLAND_DISPLAY: '' };
+  const npm = (args: string[], cwd: string): string => {
+    const r = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, env: pathEnv, encoding: 'utf8', timeout: 170_000 });
+    assert.equal(r.status, 0, `npm ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const bin = (): string => join(prefix, 'bin', 'latchkey');
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'latchkey-npm-'));
+    const name = npm(['pack', '--pack-destination', work], root).trim().split('\n').at(-1) ?? '';
+    tarball = join(work, name);
+    prefix = join(work, 'prefix');
+    npm(['install', '--global', '--prefix', prefix, tarball], work);
+  });
+  after(() => { if (work) rmSync(work, { recursive: true, force: true }); });
+
+  it('the tarball holds the compiled CLI, the client, the window and no sources, tests or shell', () => {
+    const r = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+    const files = r.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    for (const f of ['bin/latchkey.js', 'dist/main/cli/latchkey.js', 'dist/main/client/client.js', 'dist/main/client/client.d.ts', 'dist/main/compose.js', 'renderer/dist/index.html', 'package.json']) {
+      assert.ok(files.includes(f), `${f} is packed`);
+    }
+    assert.deepEqual(files.filter((f) => /^(main|test|scripts|bench|preload|docs|\.ci)\//.test(f) || /(?<!\.d)\.tsx?$/.test(f) || f.startsWith('dist/main/shell/') || f.startsWith('dist/installers/')), []);
+    const pkg = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'latchkey', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const runtimeDeps = Object.keys(pkg.dependencies).sort();
+    for (const tool of ['typescript', 'vite', 'electron', 'eslint', 'node', 'tsx']) assert.ok(!runtimeDeps.includes(tool), `${tool} is not a runtime dependency`);
+  });
+
+  it('every import in the installed code resolves to a packed file or a runtime dependency', () => {
+    const installed = join(prefix, 'lib', 'node_modules', 'latchkey');
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []);
+    for (const f of walk(join(installed, 'dist'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+        const spec = m[1] ?? m[2] ?? m[3] ?? '';
+        if (spec.startsWith('.')) assert.ok(existsSync(join(dirname(f), spec)), `${f} imports ${spec}`);
+        else if (!spec.startsWith('node:')) {
+          const dep = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] ?? spec;
+          assert.ok(dep in pkg.dependencies || dep === 'latchkey', `${f} imports ${spec}, which is not a runtime dependency`);
+        }
+      }
+    }
+  });
+
+  it('the installed latchkey answers --help, serves the window in one process, prints `env`, and SIGTERM leaves nothing behind', async () => {
+    const help = spawnSync(bin(), ['--help'], { env: pathEnv, encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Usage: latchkey <command>/);
+
+    const home = join(work, 'home');
+    const child = spawn(bin(), ['serve', '--port', '0', '--home', home], { env: pathEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += String(d); });
+    child.stderr.on('data', (d) => { output += String(d); });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+    try {
+      const t0 = Date.now();
+      while (!output.includes('Press Ctrl-C to stop.')) {
+        assert.equal(child.exitCode, null, `serve exited early: ${output}`);
+        assert.ok(Date.now() - t0 < 30_000, `no banner: ${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(processTree(child.pid!).length, 1, 'the broker is the process the user started: no launcher, no child');
+
+      const login = /(http:\/\/127\.0\.0\.1:\d+\/#login=\S+)/.exec(output)?.[1];
+      assert.ok(login, output);
+      // What the window's script does with the link (S33): trade the token for a session.
+      const origin = new URL(login).origin;
+      const signedIn = await fetch(`${origin}/ui/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ login_token: new URL(login).hash.slice('#login='.length) }),
+      });
+      assert.equal(signedIn.status, 200, await signedIn.clone().text());
+      const { session_token: token } = (await signedIn.json()) as { session_token: string };
+      assert.equal((await fetch(`${origin}/ui/api/session`, { headers: { 'x-latchkey-session': token } })).status, 200, 'the installed broker accepts its own sign-in');
+      const page = await fetch(new URL('/', login));
+      const html = await page.text();
+      assert.equal(page.status, 200, html);
+      assert.doesNotMatch(html, /has not been built/);
+      const script = /<script[^>]+src="(\/assets\/ui\/[^"]+\.js)"/.exec(html)?.[1];
+      assert.ok(script, html);
+      assert.equal((await fetch(new URL(script, login))).status, 200, 'the window\'s bundle is served');
+
+      const env = spawnSync(bin(), ['env', '--home', home], { env: pathEnv, encoding: 'utf8' });
+      assert.equal(env.status, 0, env.stderr);
+      assert.match(env.stdout, /export LANGSMITH_API_URL=http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(env.stdout, /export LANGSMITH_API_KEY=\S+/);
+    } finally {
+      const tree = processTree(child.pid!);
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      assert.deepEqual({ code, signal }, { code: 0, signal: null }, output);
+      assert.deepEqual(tree.filter(alive), [], 'no process of the tree remains');
+    }
+  });
+
+  it('a project that depends on the package imports latchkey/client from ESM and CommonJS', async () => {
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'agent', version: '1.0.0', private: true }));
+    npm(['install', tarball], project);
+    const check = 'if (typeof Client !== "function") throw new Error("no Client"); const c = new Client({ apiKey: "k", apiUrl: "http://127.0.0.1:9" }); console.log(typeof c.authenticate);';
+    writeFileSync(join(project, 'esm.mjs'), `import { Client } from 'latchkey/client';\n${check}\n`);
+    writeFileSync(join(project, 'cjs.cjs'), `const { Client } = require('latchkey/client');\n${check}\n`);
+    for (const file of ['esm.mjs', 'cjs.cjs']) {
+      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+      assert.equal(r.stdout.trim(), 'function', file);
+    }
+  });
+
+  it('refuses an older Node in one line, without a stack trace', (t) => {
+    const old = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+      if (!existsSync(p)) return false;
+      const [major = 0, minor = 0] = spawnSync(p, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim().split('.').map(Number);
+      return major < 22 || (major === 22 && minor < 12);
+    });
+    if (!old) { t.skip('no Node older than 22.12 on this machine'); return; }
+    const r = spawnSync(old, [bin(), 'serve', '--port', '0'], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^Latchkey needs Node\.js 22\.12 or newer; this is Node\.js \d+\.\d+\.\d+/);
   });
 });

@@ -18,7 +18,7 @@ import { TEST_ACTOR } from '../helpers/owner.ts';
 
 function capture(): Out & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, line: (t = '') => { lines.push(t); }, error: (t) => { lines.push(t); } };
+  return { lines, line: (t = '') => { lines.push(t); }, error: (t) => { lines.push(t); }, check: (level, t) => { lines.push(`${level} ${t}`); } };
 }
 
 const configOf = (b: TestBroker): TransferConfig => ({ home: b.home, port: b.port, allowInsecureEndpoints: false });

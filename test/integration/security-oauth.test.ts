@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../main/adapters/logger.ts';
 import { Client } from '../../main/client/client.ts';
-import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/http-browser.ts';
+import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 import { movableClock } from '../helpers/fakes.ts';
@@ -44,27 +44,22 @@ describe('OAuth flow security', () => {
     const auth = await client.authenticate({ provider: 'test-idp', scopes, userId });
     assert.equal(auth.status, 'pending');
     await browser.go(b.loginUrl());
-    const page = await browser.go(auth.authUrl!);
-    const decided = await browser.go(new URL(formAction(page.text), auth.authUrl!).toString(), {
-      form: { _csrf: hiddenValue(page.text, '_csrf'), duration: '1h', decision: 'approve' },
-      stopBefore: isCallback,
-    });
+    const decided = await browser.approve(auth.authUrl!, { duration: '1h', stopBefore: isCallback });
     const atCallback = decided.stopped ? decided : await consentAtOidc(browser, decided, { login: userId, stopBefore: isCallback });
     assert.ok(atCallback.stopped, `expected to stop before the callback, got ${atCallback.url}`);
     return { auth, callbackUrl: atCallback.url, client };
   }
 
-  test('S10 the start link, followed by the owner, 302s to the provider with PKCE S256, fresh state and the exact redirect_uri', async () => {
+  test('S10 the start link, approved by the owner, sends the browser to the provider with PKCE S256, fresh state and the exact redirect_uri', async () => {
     const client = new Client({ apiUrl: b.url, apiKey: b.key });
     const auth = await client.authenticate({ provider: 'test-idp', scopes: ['openid'], userId: 's10' });
     assert.match(auth.authUrl!, new RegExp(`^http://127\\.0\\.0\\.1:${b.port}/start/[A-Za-z0-9_-]+$`));
     const browser = new HttpBrowser();
     await browser.go(b.loginUrl());
-    const page = await browser.go(auth.authUrl!);
-    const res = await browser.request(new URL(formAction(page.text), auth.authUrl!).toString(), { form: { _csrf: hiddenValue(page.text, '_csrf'), duration: 'once', decision: 'approve' } });
-    assert.equal(res.status, 302);
-    assert.match(res.headers.get('set-cookie') ?? '', /lk_bind=[^;]{40,}; Path=\/; HttpOnly; SameSite=Lax/);
-    const location = new URL(res.headers.get('location')!);
+    const res = await browser.decide(auth.authUrl!, { duration: 'once' });
+    assert.equal(res.res.status, 200);
+    assert.equal(res.res.headers.get('set-cookie'), null, 'the browser binding is no cookie (S33)');
+    const location = new URL(res.body.redirect_url);
     assert.equal(location.origin + location.pathname, `${idp.issuer}/auth`);
     const q = location.searchParams;
     assert.equal(q.get('response_type'), 'code');
@@ -74,9 +69,11 @@ describe('OAuth flow security', () => {
     assert.notEqual(q.get('state'), auth.authId);
     assert.equal(q.get('redirect_uri'), `http://127.0.0.1:${b.port}/host-oauth-callback/test-idp`);
     assert.equal(q.get('client_id'), 'latchkey-test');
-    // A second attempt gets a different state.
-    const again = await browser.request(auth.authUrl!);
-    assert.notEqual(new URL(again.headers.get('location')!).searchParams.get('state'), q.get('state'));
+    // A second attempt ("Continue" on the now approved page) gets a different state.
+    const stranger = await new HttpBrowser().continueFlow(auth.authUrl!);
+    assert.equal(stranger.res.status, 401, 'an owner-approved request continues only for the owner or with a consent link');
+    const retried = await browser.continueFlow(auth.authUrl!);
+    assert.notEqual(new URL(retried.body.redirect_url).searchParams.get('state'), q.get('state'));
   });
 
   test('S11 unknown, reused, other-provider, cookie-less and expired states → 400, no token call, nothing stored', async () => {
@@ -91,33 +88,53 @@ describe('OAuth flow security', () => {
       noState: (() => { const u = new URL(url); u.searchParams.delete('state'); return u.toString(); })(),
     };
     for (const [name, u] of Object.entries(variants)) {
-      const res = await browser.request(u);
-      assert.equal(res.status, 400, name);
+      const res = await browser.finishCallback(u);
+      assert.equal(res.res.status, 400, name);
     }
-    assert.equal((await stranger.request(callbackUrl)).status, 400, 'without the binding cookie');
+    assert.equal((await stranger.finishCallback(callbackUrl)).res.status, 400, 'from a browser without the binding');
+    // The page a provider redirect lands on only shows a page: a GET finishes nothing.
+    assert.equal((await stranger.request(callbackUrl)).status, 200);
     clock.advance(11 * 60_000);
     try {
-      assert.equal((await browser.request(callbackUrl)).status, 400, 'expired state');
+      assert.equal((await browser.finishCallback(callbackUrl)).res.status, 400, 'expired state');
     } finally {
       clock.advance(-11 * 60_000);
     }
     assert.equal(idp.tokenCalls, calls, 'no token-endpoint call for any rejected callback');
     assert.equal(await client.checkTokenExists('test-idp'), false);
     // The genuine callback still works afterwards: rejections changed nothing.
-    const ok = await browser.request(callbackUrl);
-    assert.equal(ok.status, 200);
+    const ok = await browser.finishCallback(callbackUrl);
+    assert.equal(ok.res.status, 200);
+    assert.equal(ok.body.status, 'completed');
     assert.equal(idp.tokenCalls, calls + 1);
     // Reused now: rejected.
-    assert.equal((await browser.request(callbackUrl)).status, 400, 'reused state');
+    assert.equal((await browser.finishCallback(callbackUrl)).res.status, 400, 'reused state');
     assert.equal(idp.tokenCalls, calls + 1);
+  });
+
+  test('S11 S33 POST /v2/auth/callback (issue 14 §5): an agent key needs the flow\'s browser binding; code and state alone finish nothing', async () => {
+    const browser = new HttpBrowser();
+    const { callbackUrl, auth, client } = await flowToCallback(browser, ['openid'], 's11-post');
+    const q = new URL(callbackUrl).searchParams;
+    const body = { code: q.get('code'), state: q.get('state') };
+    const { key: agentKey } = b.core.keys.create('forwarding-agent', 'agent', TEST_ACTOR);
+    const calls = idp.tokenCalls;
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body })).status, 403, 'no binding, not the owner key');
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: 'z'.repeat(43) } })).status, 400, 'another browser\'s binding');
+    assert.equal((await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: 'short' } })).status, 422);
+    assert.equal(idp.tokenCalls, calls, 'no token call for a refused forward');
+    const ok = await b.api('/v2/auth/callback/test-idp', { key: agentKey, body: { ...body, binding: browser.binding(b.url) } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.status, 'completed');
+    assert.equal((await client.waitForCompletion(auth.authId!, 5)).status, 'completed');
   });
 
   test('S12 the same code+state delivered twice concurrently is redeemed at most once', async () => {
     const browser = new HttpBrowser();
     const { callbackUrl, auth, client } = await flowToCallback(browser, ['openid', 'api:read'], 's12');
     const calls = idp.tokenCalls;
-    const results = await Promise.all([browser.request(callbackUrl), browser.request(callbackUrl), browser.request(callbackUrl)]);
-    assert.deepEqual(results.map((r) => r.status).sort(), [200, 400, 400]);
+    const results = await Promise.all([browser.finishCallback(callbackUrl), browser.finishCallback(callbackUrl), browser.finishCallback(callbackUrl)]);
+    assert.deepEqual(results.map((r) => r.res.status).sort(), [200, 400, 400]);
     assert.equal(idp.tokenCalls, calls + 1);
     const waited = await client.waitForCompletion(auth.authId!, 5);
     assert.equal(waited.status, 'completed');
@@ -142,17 +159,21 @@ describe('OAuth flow security', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    const err = await browser.request(`${b.url}/host-oauth-callback/test-idp?error=<b>bad</b>&error_description=<i>x</i>&state=nope`);
-    assert.equal(err.status, 400);
-    assert.ok(!(await err.text()).includes('<b>bad</b>'));
-    assert.equal(err.headers.get('location'), null);
+    const errorUrl = `${b.url}/host-oauth-callback/test-idp?error=<b>bad</b>&error_description=<i>x</i>&state=nope`;
+    const errPage = await browser.request(errorUrl);
+    assert.equal(errPage.status, 200);
+    assert.ok(!(await errPage.text()).includes('<b>bad</b>'), 'the callback page echoes nothing of the query');
+    assert.equal(errPage.headers.get('location'), null);
+    const err = await browser.finishCallback(errorUrl);
+    assert.equal(err.res.status, 400);
+    assert.equal(err.res.headers.get('location'), null);
   });
 
   test('S15 token responses are no-store; seeded secrets never reach logs, URLs or Location headers', async () => {
     const browser = new HttpBrowser();
     const { callbackUrl, auth, client } = await flowToCallback(browser, ['openid', 'api:read'], 's15');
     const code = new URL(callbackUrl).searchParams.get('code')!;
-    assert.equal((await browser.request(callbackUrl)).status, 200);
+    assert.equal((await browser.finishCallback(callbackUrl)).res.status, 200);
     const waited = await client.waitForCompletion(auth.authId!, 5);
     assert.equal(waited.status, 'completed');
     const completed = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['openid'], user_id: 's15' } });
@@ -198,12 +219,11 @@ describe('OAuth flow security', () => {
       const auth = await b.api('/v2/auth/authenticate', { body: { provider: 'disc-idp', scopes: ['openid'], user_id: `s13-${label}` } });
       const browser = new HttpBrowser();
       await browser.go(b.loginUrl());
-      const page = await browser.go(auth.body.url);
-      const redirect = await browser.request(new URL(formAction(page.text), auth.body.url).toString(), { form: { _csrf: hiddenValue(page.text, '_csrf'), duration: '1h', decision: 'approve' } });
-      const state = new URL(redirect.headers.get('location')!).searchParams.get('state')!;
+      const redirect = await browser.decide(auth.body.url, { duration: '1h' });
+      const state = new URL(redirect.body.redirect_url).searchParams.get('state')!;
       const calls = idp.tokenCalls;
-      const res = await browser.request(`${b.url}/host-oauth-callback/disc-idp?code=abc&state=${state}${issParam}`);
-      assert.equal(res.status, 400, `${label} iss`);
+      const res = await browser.finishCallback(`${b.url}/host-oauth-callback/disc-idp?code=abc&state=${state}${issParam}`);
+      assert.equal(res.res.status, 400, `${label} iss`);
       assert.equal(idp.tokenCalls, calls, `no token call with a ${label} iss`);
     }
   });

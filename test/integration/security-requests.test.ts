@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpBrowser } from '../helpers/http-browser.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 import { ownerVia, TEST_ACTOR } from '../helpers/owner.ts';
@@ -30,7 +29,7 @@ describe('requests reaching the broker', () => {
       assert.match(res.body, /Host header refused/);
     }
     // Also before the flow pages and the owner routes.
-    assert.equal((await rawRequest(b.port, `GET /ui/login/x HTTP/1.1\nHost: attacker.test:${b.port}`)).status, 403);
+    assert.equal((await rawRequest(b.port, `POST /ui/login HTTP/1.1\nHost: attacker.test:${b.port}`)).status, 403);
   });
 
   test('S02 /v2 refuses browser requests (Origin, Sec-Fetch-Site) but not Node fetch or httpx-like clients', async () => {
@@ -109,39 +108,42 @@ describe('requests reaching the broker', () => {
     assert.equal(insecure.status, 400);
   });
 
-  test('S19 owner UI API: HttpOnly SameSite=Strict session, CSRF on changes, Origin check, no framing', async () => {
+  test('S19 S33 owner UI API: a header session token (no cookie), Origin check on changes, no framing', async () => {
     assert.equal((await b.api('/ui/api/requests', { key: null })).status, 401);
     assert.equal((await b.api('/ui/api/requests')).status, 401, 'an API key is not an owner session');
-    const browser = new HttpBrowser();
-    const login = await browser.request(b.loginUrl());
-    const cookie = login.headers.get('set-cookie') ?? '';
-    assert.match(cookie, /lk_session=/);
-    assert.match(cookie, /HttpOnly/);
-    assert.match(cookie, /SameSite=Strict/);
-    assert.equal(login.status, 303);
-    const session = await browser.request(`${b.url}/ui/api/session`);
+    const link = b.loginUrl();
+    assert.match(link, new RegExp(`^${b.url}/#login=[A-Za-z0-9_-]{43}$`), 'the one-time token rides in the fragment');
+    const token = new URL(link).hash.slice('#login='.length);
+    const login = await fetch(`${b.url}/ui/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: b.url }, body: JSON.stringify({ login_token: token }) });
+    assert.equal(login.status, 200);
+    assert.equal(login.headers.get('set-cookie'), null, 'signing in sets no cookie at all');
+    const { session_token: sessionToken } = (await login.json()) as { session_token: string };
+    const session = await fetch(`${b.url}/ui/api/session`, { headers: { 'x-latchkey-session': sessionToken } });
     assert.equal(session.status, 200);
     assert.match(session.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
-    const { csrf_token: csrf } = (await session.json()) as { csrf_token: string };
-    const post = (headers: Record<string, string>) => browser.request(`${b.url}/ui/api/login-links`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } });
-    assert.equal((await post({ origin: b.url })).status, 403, 'no CSRF token');
-    assert.equal((await post({ origin: b.url, 'x-csrf-token': 'wrong' })).status, 403, 'wrong CSRF token');
-    assert.equal((await post({ origin: 'https://evil.example', 'x-csrf-token': csrf })).status, 403, 'foreign Origin');
-    assert.equal((await post({ 'x-csrf-token': csrf })).status, 403, 'no Origin');
-    assert.equal((await post({ origin: b.url, 'x-csrf-token': csrf })).status, 200);
-    // The login link is single use.
-    const reused = await new HttpBrowser().request(login.url ?? b.loginUrl());
-    assert.ok([303, 400].includes(reused.status));
+    assert.equal((await fetch(`${b.url}/ui/api/session`, { headers: { cookie: `lk_session=${sessionToken}` } })).status, 401, 'the token as a cookie is nothing');
+    assert.equal((await fetch(`${b.url}/ui/api/session`, { headers: { authorization: `Bearer ${sessionToken}` } })).status, 401, 'nor as an API-style bearer');
+    const post = (headers: Record<string, string>) => fetch(`${b.url}/ui/api/login-links`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    assert.equal((await post({ origin: b.url })).status, 401, 'no session header');
+    assert.equal((await post({ origin: b.url, 'x-latchkey-session': 'wrong' })).status, 401, 'wrong session token');
+    assert.equal((await post({ origin: 'https://evil.example', 'x-latchkey-session': sessionToken })).status, 403, 'foreign Origin');
+    assert.equal((await post({ origin: 'http://127.0.0.1:1', 'x-latchkey-session': sessionToken })).status, 403, 'another loopback port');
+    assert.equal((await post({ 'x-latchkey-session': sessionToken })).status, 403, 'no Origin');
+    assert.equal((await post({ origin: b.url, 'x-latchkey-session': sessionToken })).status, 200);
   });
 
-  test('S19 a login link works once; an expired session gets the sign-in-again answer', async () => {
+  test('S19 S40 a login token works once, only by POST; HEAD or GET of the link spends nothing; an expired session gets the sign-in-again answer', async () => {
     const link = b.loginUrl();
-    const first = await new HttpBrowser().request(link);
-    assert.equal(first.status, 303);
-    const second = await new HttpBrowser().request(link);
+    const token = new URL(link).hash.slice('#login='.length);
+    // What a link preview or prefetcher could do with the link: the fragment is not even sent.
+    for (const method of ['HEAD', 'GET']) assert.equal((await fetch(link, { method })).status, 200);
+    assert.equal((await fetch(`${b.url}/ui/login/${token}`, { method: 'HEAD' })).status, 404, 'the old path form is gone');
+    const exchange = () => fetch(`${b.url}/ui/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login_token: token }) });
+    assert.equal((await exchange()).status, 200, 'still unused after HEAD and GET');
+    const second = await exchange();
     assert.equal(second.status, 400);
     assert.match(await second.text(), /npx latchkey ui/);
-    const bogus = await b.api('/ui/api/requests', { key: null, headers: { cookie: 'lk_session=forged' } });
+    const bogus = await b.api('/ui/api/requests', { key: null, headers: { 'x-latchkey-session': 'forged' } });
     assert.equal(bogus.status, 401);
     assert.match(bogus.body.detail, /npx latchkey ui/);
   });

@@ -10,7 +10,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '../../main/client/client.ts';
-import { HttpBrowser, consentAtOidc, formAction, hiddenValue } from '../helpers/http-browser.ts';
+import { HttpBrowser, consentAtOidc } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 import { TEST_ACTOR } from '../helpers/owner.ts';
@@ -166,11 +166,8 @@ describe('S40 RFC 9207: iss is checked on authorization error responses too', ()
     const auth = await client.authenticate({ provider: 'disc-idp', scopes: ['openid'], userId });
     const browser = new HttpBrowser();
     await browser.go(b.loginUrl());
-    const page = await browser.go(auth.authUrl!);
     const isCallback = (u: string) => u.includes('/host-oauth-callback/');
-    const decided = await browser.go(new URL(formAction(page.text), auth.authUrl!).toString(), {
-      form: { _csrf: hiddenValue(page.text, '_csrf'), duration: '1h', decision: 'approve' }, stopBefore: isCallback,
-    });
+    const decided = await browser.approve(auth.authUrl!, { duration: '1h', stopBefore: isCallback });
     const at = decided.stopped ? decided : await consentAtOidc(browser, decided, { login: userId, stopBefore: isCallback });
     assert.ok(at.stopped);
     const callback = new URL(at.url);
@@ -181,15 +178,15 @@ describe('S40 RFC 9207: iss is checked on authorization error responses too', ()
   test('S40 error=…&iss=evil is rejected like a success with a wrong iss; a missing iss too; the right iss reports the error', async () => {
     for (const [label, iss] of [['wrong', '&iss=https%3A%2F%2Fevil.example'], ['missing', '']] as const) {
       const { browser, state, authId } = await stateAtCallback(`s40-${label}`);
-      const res = await browser.request(`${b.url}/host-oauth-callback/disc-idp?error=access_denied&error_description=forged&state=${state}${iss}`);
-      assert.equal(res.status, 400, `${label} iss`);
-      const text = await res.text();
-      assert.doesNotMatch(text, /did not grant access/, 'the forged error is not reported as the provider\'s answer');
+      const res = await browser.finishCallback(`${b.url}/host-oauth-callback/disc-idp?error=access_denied&error_description=forged&state=${state}${iss}`);
+      assert.equal(res.res.status, 400, `${label} iss`);
+      assert.doesNotMatch(JSON.stringify(res.body), /did not grant access/, 'the forged error is not reported as the provider\'s answer');
       assert.equal(b.core.requests.get(authId)!.status, 'failed');
     }
     const { browser, state } = await stateAtCallback('s40-right');
-    const res = await browser.request(`${b.url}/host-oauth-callback/disc-idp?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`);
-    assert.equal(res.status, 200);
-    assert.match(await res.text(), /did not grant access: access_denied/);
+    const res = await browser.finishCallback(`${b.url}/host-oauth-callback/disc-idp?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`);
+    assert.equal(res.res.status, 200);
+    assert.equal(res.body.status, 'failed');
+    assert.match(res.body.detail, /did not grant access: access_denied/);
   });
 });

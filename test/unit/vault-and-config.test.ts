@@ -8,7 +8,7 @@ describe('vault', () => {
   test('seals with AES-256-GCM bound to its associated data', () => {
     const kc = memoryKeychain();
     const vault = openVault({ keychain: () => kc, vaultId: 'v1' });
-    assert.deepEqual(vault.status(), { ok: true, backend: 'memory keychain' });
+    assert.deepEqual(vault.status(), { ok: true, backend: 'memory keychain', vault: 'keychain' });
     const ct = vault.seal('secret-value', 'row:1:1');
     assert.ok(!ct.toString('latin1').includes('secret-value'));
     assert.equal(vault.open(ct, 'row:1:1'), 'secret-value');

@@ -219,11 +219,13 @@ function flowsTable(db: Db): Store['flows'] {
     VALUES (@stateHash, @authId, @providerId, @bindingHash, @codeVerifierCiphertext, @redirectUri, @createdAt, @usedAt)`);
   const markUsed = db.prepare('UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL');
   const delProvider = db.prepare('DELETE FROM oauth_flows WHERE provider_id = ?');
+  const delUnusedForRequest = db.prepare('DELETE FROM oauth_flows WHERE auth_id = ? AND used_at IS NULL');
   const prune = db.prepare('DELETE FROM oauth_flows WHERE created_at < ?');
   return {
     get: (h) => first(get.get(h), flowFromRow),
     insert: (f) => { insert.run(f); },
     markUsed: (h, at) => markUsed.run(at, h).changes === 1,
+    deleteUnusedForRequest: (a) => delUnusedForRequest.run(a).changes,
     deleteForProvider: (p) => { delProvider.run(p); },
     prune: (before) => prune.run(before).changes,
   };

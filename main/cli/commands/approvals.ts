@@ -1,5 +1,6 @@
 /** `latchkey approvals list|approve|deny`: decide on agents' requests from the terminal. */
 import { isGrantDuration } from '../../core/grants.ts';
+import { visibleText as v } from '../../core/visible-text.ts';
 import type { ApproveResponse, PendingRequestView } from '../../http/owner-api-types.ts';
 import { openUrl } from '../open-url.ts';
 import { CliError, type Out } from '../output.ts';
@@ -10,7 +11,8 @@ export async function approvalsList(client: OwnerClient, out: Out, json: boolean
   if (json) return out.line(JSON.stringify(pending, null, 2));
   if (pending.length === 0) return out.line('No pending requests.');
   for (const p of pending) {
-    out.line(`${p.auth_id}  ${p.provider_id}  key=${p.key_label}  agent=${p.agent_id ?? '-'}  user=${p.user_id}  scopes=${p.scopes.join(' ') || '-'}  ${p.approved ? 'approved, waiting for consent' : 'needs approval'}${p.needs_consent ? ' (provider sign-in needed)' : ''}`);
+    // Every field an agent chose is shown escaped, so it cannot rewrite the line (S34).
+    out.line(`${v(p.auth_id)}  ${v(p.provider_id)}  key=${v(p.key_label)}  agent=${v(p.agent_id ?? '-')}  user=${v(p.user_id)}  scopes=${p.scopes.map(v).join(' ') || '-'}  ${p.approved ? 'approved, waiting for consent' : 'needs approval'}${p.needs_consent ? ' (provider sign-in needed)' : ''}`);
   }
 }
 

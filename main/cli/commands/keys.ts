@@ -1,5 +1,5 @@
-/** `latchkey keys create|list|revoke|pairings|pair|reject`: API keys for agents, and adopting unknown ones. */
-import type { CreateKeyResponse, KeyView, PairingView } from '../../http/owner-api-types.ts';
+/** `latchkey keys create|list|revoke|pairings|pair|reject|reissue-owner`: API keys for agents, adopting unknown ones, a new owner key. */
+import type { CreateKeyResponse, KeyView, PairingView, ReissueOwnerResponse } from '../../http/owner-api-types.ts';
 import { CliError, type Out } from '../output.ts';
 import type { OwnerClient } from '../owner-client.ts';
 import { table } from '../table.ts';
@@ -40,6 +40,13 @@ export async function keysCommand(client: OwnerClient, out: Out, sub: string | u
       if (!arg || !opts.label) throw new CliError('latchkey keys pair <pairing id> --label <name> [--role agent|owner]', 2);
       const key = await client.call<KeyView>('POST', `/ui/api/pairings/${encodeURIComponent(arg)}/accept`, { label: opts.label, role });
       return out.line(`Adopted the key as ${key.role} '${key.label}'; the agent can use it now.`);
+    }
+    case 'reissue-owner': {
+      const res = await client.call<ReissueOwnerResponse>('POST', '/ui/api/keys/reissue-owner', {});
+      if (opts.json) return out.line(JSON.stringify(res, null, 2));
+      out.line(`Issued a new owner key${res.revoked.length > 0 ? ` and revoked the old one (${res.revoked.join(', ')}): agents using it get 401 now` : ''}. It is shown this once; \`latchkey env\` prints it again:`);
+      out.line(res.env_block);
+      return;
     }
     case 'reject':
       if (!arg) throw new CliError('latchkey keys reject <pairing id>', 2);

@@ -11,31 +11,64 @@
  *
  * MCP providers travel as their server URL: the other side runs its own `mcp-discover`,
  * because a dynamically registered client is bound to the redirect URI it registered.
+ *
+ * The other deployment is spoken to with the project's Agent Auth client (main/client/client.ts);
+ * this home is opened with openHome (main/home.ts).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { osKeychain } from '../../adapters/keychain.ts';
+import { AgentAuthError, Client, LatchkeyUnreachableError, type OAuthProvider } from '../../client/client.ts';
 import { silentLogger } from '../../adapters/logger.ts';
-import { ActivityLog, type Actor } from '../../core/activity.ts';
 import { createOAuthClient } from '../../adapters/oauth-client.ts';
-import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
+import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
-import { openVault } from '../../adapters/vault.ts';
+import { ActivityLog, type Actor } from '../../core/activity.ts';
+import { PROVIDER_TYPES } from '../../contract/agent-auth.ts';
 import { LatchkeyError } from '../../core/errors.ts';
+import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 import { discoverMcpProvider } from '../../core/mcp/discover-mcp-provider.ts';
 import type { TokenEndpointAuthMethod } from '../../core/model.ts';
 import type { ProviderRecord } from '../../core/ports.ts';
 import { ProviderService, checkEndpointUrl, type ProviderInput } from '../../core/providers.ts';
+import { openHome, type PassphraseSource } from '../../home.ts';
 import { readRuntime } from '../../runtime-file.ts';
-import { CliError, type Out } from '../output.ts';
-import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
+import type { CliContext } from '../context.ts';
+import { bool, list, str, type FlagValues } from '../flags.ts';
+import { CliError, UsageError, type Out } from '../output.ts';
+import { readSecret, readSecretLines } from '../prompt.ts';
 
 /** The part of LatchkeyConfig these commands use. */
 export interface TransferConfig {
   home: string;
   port: number;
   allowInsecureEndpoints: boolean;
+  /** For a home on the passphrase vault. */
+  passphrase?: PassphraseSource | undefined;
+}
+
+/** `latchkey providers export` from the command table: the target's API key is prompted for or read from stdin. */
+export async function exportCommand(ctx: CliContext, values: FlagValues): Promise<number> {
+  const to = str(values, 'to');
+  if (!to) throw new UsageError('providers export needs --to <Agent Auth base URL> and --api-key <key> (or the prompt / --api-key-stdin).');
+  const config = ctx.config(values);
+  const report = await providersExport({ ...config, passphrase: ctx.passphrase }, ctx.out, { to, apiKey: await apiKey(ctx, values, to), overwrite: bool(values, 'overwrite'), fetch: ctx.fetch });
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+export async function importCommand(ctx: CliContext, values: FlagValues): Promise<number> {
+  const from = str(values, 'from');
+  if (!from) throw new UsageError('providers import needs --from <Agent Auth base URL> and --api-key <key> (or the prompt / --api-key-stdin).');
+  const config = ctx.config(values);
+  const key = await apiKey(ctx, values, from);
+  const secrets = [...list(values, 'client-secret'), ...(bool(values, 'client-secrets-stdin') ? await readSecretLines(ctx.input, 'provider_id=secret (empty line to finish): ') : [])];
+  const report = await providersImport({ ...config, passphrase: ctx.passphrase }, ctx.out, { from, apiKey: key, clientSecrets: secrets, overwrite: bool(values, 'overwrite'), fetch: ctx.fetch });
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+async function apiKey(ctx: CliContext, values: FlagValues, base: string): Promise<string> {
+  const given = str(values, 'api-key');
+  if (given) return given;
+  if (bool(values, 'api-key-stdin') || ctx.input.isTTY) return readSecret(ctx.input, `API key for ${base}: `, 'API key');
+  throw new UsageError('Give the other deployment\'s API key: typed at the prompt (run in a terminal), --api-key-stdin, or --api-key <key>; the --to/--from and --api-key <key> pair is required.');
 }
 
 export interface ExportOptions {
@@ -68,9 +101,9 @@ export interface TransferReport {
 const emptyReport = (): TransferReport => ({ created: [], updated: [], skipped: [], failed: [], needSecret: [] });
 
 export async function providersExport(config: TransferConfig, out: Out, options: ExportOptions): Promise<TransferReport> {
-  const target: AgentAuthApi = agentAuthApi(options.to, options.apiKey, config, options.fetch ?? fetch);
+  const target = otherDeployment(options.to, options.apiKey, config, options.fetch ?? fetch);
   const report = emptyReport();
-  const local = openLocalProviders(config);
+  const local = await openLocalProviders(config);
   let outgoing: { p: ProviderRecord; secret: string | null }[];
   try {
     // A dynamic client's secret belongs to this deployment's registration: it stays here.
@@ -100,36 +133,37 @@ export async function providersExport(config: TransferConfig, out: Out, options:
 
 export async function providersImport(config: TransferConfig, out: Out, options: ImportOptions): Promise<TransferReport> {
   const secrets = parseClientSecretPairs(options.clientSecrets ?? []);
-  const source = agentAuthApi(options.from, options.apiKey, config, options.fetch ?? fetch);
-  const listed = await source.call('GET', '/v2/auth/providers');
-  if (listed.status !== 200 || !Array.isArray(listed.body)) {
-    throw new CliError(`${source.base} did not list its providers (HTTP ${listed.status}): ${listed.detail}`);
+  const source = otherDeployment(options.from, options.apiKey, config, options.fetch ?? fetch);
+  const listed = await source.attempt((c) => c.listOAuthProviders());
+  if (!listed.ok || !Array.isArray(listed.value)) {
+    throw new CliError(`${source.base} did not list its providers${listed.ok ? ' (not a list)' : ` (HTTP ${listed.status}): ${listed.detail}`}`);
   }
+  const items: unknown[] = listed.value;
   const report = emptyReport();
-  const local = openLocalProviders(config);
+  const local = await openLocalProviders(config);
   try {
-    for (const item of listed.body as unknown[]) {
+    for (const item of items) {
       const parsed = sourceProvider.safeParse(item);
       if (!parsed.success) {
-        const id = typeof (item as { provider_id?: unknown } | null)?.provider_id === 'string' ? (item as { provider_id: string }).provider_id : '(unnamed)';
+        const id = typeof (item as { providerId?: unknown } | null)?.providerId === 'string' ? (item as { providerId: string }).providerId : '(unnamed)';
         report.failed.push(id);
         out.line(`failed   ${id}: the source's provider record is not in the Agent Auth shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
         continue;
       }
       const p = parsed.data;
       try {
-        await importOne(local, config, options, p, secrets.get(p.provider_id) ?? null, report, out);
+        await importOne(local, config, options, p, secrets.get(p.providerId) ?? null, report, out);
       } catch (err) {
         if (!(err instanceof LatchkeyError) || !err.expose) throw err;
-        report.failed.push(p.provider_id);
-        out.line(`failed   ${p.provider_id}: ${err.message}`);
+        report.failed.push(p.providerId);
+        out.line(`failed   ${p.providerId}: ${err.message}`);
       }
     }
   } finally {
     local.close();
   }
   for (const id of secrets.keys()) {
-    if (!listed.body.some((p: unknown) => (p as { provider_id?: unknown }).provider_id === id)) out.line(`Warning: --client-secret names '${id}', which ${source.base} does not have.`);
+    if (!items.some((p) => (p as { providerId?: unknown } | null)?.providerId === id)) out.line(`Warning: --client-secret names '${id}', which ${source.base} does not have.`);
   }
   if (report.needSecret.length > 0) {
     out.line(`Note: ${report.needSecret.join(', ')} used a client secret at ${source.base}, which never returns secrets, so Latchkey created them as public clients. If their providers require the secret, run again with --overwrite --client-secret <provider_id>=<secret>.`);
@@ -150,35 +184,38 @@ export function parseClientSecretPairs(pairs: readonly string[]): Map<string, st
   return map;
 }
 
-/** What the Agent Auth API returns for a provider (§3); extra fields are ignored. */
+const IMPORT: Actor = { channel: 'import' };
+
+/**
+ * What the Agent Auth API returns for a provider (§3), as the client hands it over (camelCase).
+ * Checked, not trusted: the source may be any deployment. Extra fields are ignored.
+ */
 const sourceProvider = z.object({
-  provider_id: z.string().min(1),
+  providerId: z.string().min(1),
   name: z.string().min(1),
-  client_id: z.string().min(1),
-  auth_url: z.string().min(1),
-  token_url: z.string().min(1),
-  uses_pkce: z.boolean().nullish(),
-  code_challenge_method: z.string().nullish(),
-  token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).nullish(),
-  provider_type: z.string().nullish(),
-  mcp_server_url: z.string().nullish(),
-  is_dynamic_client: z.boolean().nullish(),
-  authorization_params: z.record(z.string(), z.string()).nullish(),
-  allowed_redirect_uris: z.array(z.string()).nullish(),
+  clientId: z.string().min(1),
+  authUrl: z.string().min(1),
+  tokenUrl: z.string().min(1),
+  usesPkce: z.boolean().nullish(),
+  codeChallengeMethod: z.string().nullish(),
+  tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic', 'client_secret_post']).nullish(),
+  providerType: z.string().nullish(),
+  mcpServerUrl: z.string().nullish(),
+  isDynamicClient: z.boolean().nullish(),
+  authorizationParams: z.record(z.string(), z.string()).nullish(),
+  allowedRedirectUris: z.array(z.string()).nullish(),
   // Latchkey additions; absent on a hosted source.
-  revocation_url: z.string().nullish(),
-  has_client_secret: z.boolean().nullish(),
+  revocationUrl: z.string().nullish(),
+  hasClientSecret: z.boolean().nullish(),
 });
 type SourceProvider = z.infer<typeof sourceProvider>;
-
-const IMPORT: Actor = { channel: 'import' };
 
 async function importOne(
   local: LocalProviders, config: TransferConfig, options: ImportOptions, p: SourceProvider, secret: string | null, report: TransferReport, out: Out,
 ): Promise<void> {
-  const id = p.provider_id;
+  const id = p.providerId;
   const existing = local.providers.find(id);
-  const isMcp = p.provider_type === 'mcp' && !!p.mcp_server_url;
+  const isMcp = p.providerType === 'mcp' && !!p.mcpServerUrl;
   if (existing && (!options.overwrite || isMcp)) {
     report.skipped.push(id);
     out.line(`skipped  ${id}: it already exists here${isMcp ? ' (delete it first to re-discover the MCP server)' : ' (--overwrite replaces it)'}`);
@@ -189,21 +226,21 @@ async function importOne(
     await discoverMcpProvider({
       oauth: createOAuthClient({ allowInsecureEndpoints: config.allowInsecureEndpoints, ...(options.fetch ? { fetch: options.fetch } : {}) }),
       providers: local.providers, settings: local.settings, redirectUri: local.redirectUri, allowInsecureEndpoints: config.allowInsecureEndpoints, logger: silentLogger, actor: IMPORT,
-    }, { providerId: id, name: p.name, mcpServerUrl: p.mcp_server_url ?? '', clientId: p.is_dynamic_client ? null : p.client_id, clientSecret: secret });
+    }, { providerId: id, name: p.name, mcpServerUrl: p.mcpServerUrl ?? '', clientId: p.isDynamicClient ? null : p.clientId, clientSecret: secret });
     report.created.push(id);
     out.line(`created  ${id} (MCP server re-discovered here)`);
     return;
   }
-  const sourceMethod: TokenEndpointAuthMethod = p.token_endpoint_auth_method ?? 'client_secret_post';
-  const usedSecret = sourceMethod !== 'none' || p.has_client_secret === true;
+  const sourceMethod: TokenEndpointAuthMethod = p.tokenEndpointAuthMethod ?? 'client_secret_post';
+  const usedSecret = sourceMethod !== 'none' || p.hasClientSecret === true;
   const keepSecret = secret === null && existing?.hasClientSecret === true;
   const method: TokenEndpointAuthMethod = secret !== null || keepSecret ? (sourceMethod === 'none' ? 'client_secret_post' : sourceMethod) : 'none';
   if (usedSecret && secret === null && !keepSecret) report.needSecret.push(id);
   const fields: Omit<ProviderInput, 'providerId'> = {
-    name: p.name, clientId: p.client_id, authUrl: p.auth_url, tokenUrl: p.token_url,
-    usesPkce: p.uses_pkce ?? true, codeChallengeMethod: p.code_challenge_method ?? null, tokenEndpointAuthMethod: method,
-    providerType: p.provider_type ?? null, authorizationParams: p.authorization_params ?? {}, allowedRedirectUris: p.allowed_redirect_uris ?? [],
-    revocationUrl: p.revocation_url ?? null,
+    name: p.name, clientId: p.clientId, authUrl: p.authUrl, tokenUrl: p.tokenUrl,
+    usesPkce: p.usesPkce ?? true, codeChallengeMethod: p.codeChallengeMethod ?? null, tokenEndpointAuthMethod: method,
+    providerType: p.providerType ?? null, authorizationParams: p.authorizationParams ?? {}, allowedRedirectUris: p.allowedRedirectUris ?? [],
+    revocationUrl: p.revocationUrl ?? null,
     ...(secret !== null ? { clientSecret: secret } : keepSecret ? {} : { clientSecret: null }),
   };
   if (existing) {
@@ -217,38 +254,43 @@ async function importOne(
   }
 }
 
-type AgentAuthApi = ReturnType<typeof agentAuthApi>;
+type OtherDeployment = ReturnType<typeof otherDeployment>;
 
-async function exportOne(target: AgentAuthApi, p: ProviderRecord, secret: string | null, overwrite: boolean): Promise<{ result: 'created' | 'updated' | 'skipped' | 'failed'; note: string }> {
+async function exportOne(target: OtherDeployment, p: ProviderRecord, secret: string | null, overwrite: boolean): Promise<{ result: 'created' | 'updated' | 'skipped' | 'failed'; note: string }> {
   const id = p.providerId;
   const mcp = travelsAsDiscovery(p);
   const res = mcp
-    ? await target.call('POST', '/v2/auth/providers/mcp-discover', { provider_id: id, name: p.name, mcp_server_url: p.mcpServerUrl, ...(p.isDynamicClient ? {} : { client_id: p.clientId, client_secret: secret }) })
-    : await target.call('POST', '/v2/auth/providers', { provider_id: id, ...exportFields(p, secret) });
-  if (res.status === 200) return { result: 'created', note: mcp ? ' (MCP server discovered there)' : registerNote(res.body, p.name) };
+    ? await target.attempt((c) => c.discoverMcpProvider({ providerId: id, name: p.name, mcpServerUrl: p.mcpServerUrl ?? '', ...(p.isDynamicClient ? {} : { clientId: p.clientId, clientSecret: secret }) }))
+    : await target.attempt((c) => c.createOAuthProvider({ providerId: id, ...exportFields(p, secret) }));
+  if (res.ok) return { result: 'created', note: mcp ? ' (MCP server discovered there)' : registerNote(res.value, p.name) };
   if (res.status !== 409) return { result: 'failed', note: `: ${res.detail}` };
   if (!overwrite || mcp) {
     return { result: 'skipped', note: `: it already exists on the target (${mcp ? 'MCP providers are re-discovered, not patched: delete it there first to replace it' : '--overwrite replaces it'})` };
   }
-  const patched = await target.call('PATCH', `/v2/auth/providers/${encodeURIComponent(id)}`, exportFields(p, secret));
-  return patched.status === 200 ? { result: 'updated', note: registerNote(patched.body, p.name) } : { result: 'failed', note: `: ${patched.detail}` };
+  const patched = await target.attempt((c) => c.updateOAuthProvider(id, exportFields(p, secret)));
+  return patched.ok ? { result: 'updated', note: registerNote(patched.value, p.name) } : { result: 'failed', note: `: ${patched.detail}` };
 }
 
-/** Create/update body fields of agent-auth-api.md §2 (plus Latchkey's revocation_url). */
+/** Create/update fields of agent-auth-api.md §2 (plus Latchkey's revocation_url). */
 function exportFields(p: ProviderRecord, secret: string | null) {
   return {
-    name: p.name, client_id: p.clientId, client_secret: secret, auth_url: p.authUrl, token_url: p.tokenUrl,
-    uses_pkce: p.usesPkce, code_challenge_method: p.codeChallengeMethod, token_endpoint_auth_method: p.tokenEndpointAuthMethod,
-    provider_type: p.providerType, authorization_params: p.authorizationParams, allowed_redirect_uris: p.allowedRedirectUris,
-    revocation_url: p.revocationUrl,
+    name: p.name, clientId: p.clientId, clientSecret: secret, authUrl: p.authUrl, tokenUrl: p.tokenUrl,
+    usesPkce: p.usesPkce, codeChallengeMethod: p.codeChallengeMethod === null ? null : 'S256' as const, tokenEndpointAuthMethod: p.tokenEndpointAuthMethod,
+    providerType: wireProviderType(p.providerType), authorizationParams: p.authorizationParams, allowedRedirectUris: p.allowedRedirectUris,
+    revocationUrl: p.revocationUrl,
   };
+}
+
+/** Only upstream's provider_type values travel (the target refuses others with a 422); any other is sent as null. */
+function wireProviderType(t: string | null): (typeof PROVIDER_TYPES)[number] | null {
+  return PROVIDER_TYPES.find((x) => x === t) ?? null;
 }
 
 const travelsAsDiscovery = (p: ProviderRecord): boolean => p.providerType === 'mcp' && p.mcpServerUrl !== null;
 
 /** Latchkey targets answer with the redirect URI to register; hosted ones do not. */
-function registerNote(body: unknown, name: string): string {
-  const uri = (body as { redirect_uri?: unknown } | null)?.redirect_uri;
+function registerNote(provider: OAuthProvider, name: string): string {
+  const uri: unknown = provider.redirectUri;
   return typeof uri === 'string' ? `: register ${uri} as a redirect URI with ${name}` : `: register the target's redirect URI with ${name}`;
 }
 
@@ -263,70 +305,52 @@ interface LocalProviders {
   close(): void;
 }
 
-/** This home's providers over its store and keychain-sealed vault (as `latchkey env` opens them). */
-function openLocalProviders(config: TransferConfig): LocalProviders {
-  const dbPath = join(config.home, 'latchkey.db');
-  if (!existsSync(dbPath)) throw new CliError(`No Latchkey data in ${config.home} yet. Run \`npm start\` once to create it.`);
-  const store = openSqliteStore(dbPath);
-  const vaultId = store.settings.get('vault_id');
-  const vault = vaultId ? openVault({ keychain: () => osKeychain(), vaultId }) : null;
-  const status = vault?.status();
-  if (!vault || !status?.ok) {
-    store.close();
-    throw new CliError(vault ? `Cannot read or store client secrets: the OS keychain is unavailable (${status && !status.ok ? status.reason : 'unknown'}).` : `The Latchkey data in ${config.home} has no vault id; start Latchkey once to initialise it.`);
+/** This home's providers over its store and vault (openHome); refused while the vault is unavailable. */
+async function openLocalProviders(config: TransferConfig): Promise<LocalProviders> {
+  const home = await openHome({ home: config.home, mustExist: true, passphrase: config.passphrase });
+  const status = home.vault.status();
+  if (!status.ok) {
+    home.close();
+    throw new CliError(`Cannot read or store client secrets: the ${home.vaultKind} vault is unavailable (${status.reason}). \`npx latchkey doctor\` says how to fix it.`);
   }
-  // Same as OAuthFlows.redirectUri, for the port this home's broker runs (or will run) on.
+  // The redirect URI for the port this home's broker runs (or will run) on.
   const base = readRuntime(config.home)?.url ?? loopbackBaseUrl(config.port);
   // S36: providers created or changed by an import are logged in this home's activity log.
-  const activity = new ActivityLog({ store, clock: systemClock, logger: silentLogger });
+  const activity = new ActivityLog({ store: home.store, clock: systemClock, logger: silentLogger });
   return {
-    providers: new ProviderService({ store, vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: config.allowInsecureEndpoints }),
-    settings: store.settings,
+    providers: new ProviderService({ store: home.store, vault: home.vault, clock: systemClock, ids: cryptoIds, activity, allowInsecureEndpoints: config.allowInsecureEndpoints }),
+    settings: home.store.settings,
     redirectUri: (id) => redirectUri(base, id),
-    close: () => { activity.flush(); store.close(); },
+    close: () => { activity.flush(); home.close(); },
   };
 }
 
-interface ApiAnswer {
-  status: number;
-  body: unknown;
-  /** The error `detail` as a sentence, or the raw text. */
-  detail: string;
-}
-
 /**
- * A minimal Agent Auth API client: `x-api-key` on every call, only HTTP 200 is success
- * (agent-auth-api.md §1). Secrets go only to https or loopback targets (S17).
+ * The other Agent Auth deployment, through the project's client. Secrets go only to https or
+ * loopback targets (S17). A refused key fails every call alike, so it stops at the first; other
+ * refusals are answers the caller reports per provider.
  */
-function agentAuthApi(baseUrl: string, apiKey: string, config: TransferConfig, fetchImpl: typeof fetch) {
+function otherDeployment(baseUrl: string, apiKey: string, config: TransferConfig, fetchImpl: typeof fetch) {
   const base = baseUrl.trim().replace(/\/+$/, '');
   try {
     checkEndpointUrl('the Agent Auth base URL', base, config.allowInsecureEndpoints);
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
+  const client = new Client({ apiUrl: base, apiKey, fetch: fetchImpl, timeoutMs: 30_000 });
   return {
     base,
-    async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ApiAnswer> {
-      let res: Response;
+    async attempt<T>(call: (c: Client) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; status: number; detail: string }> {
       try {
-        res = await fetchImpl(`${base}${path}`, {
-          method,
-          headers: { 'x-api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(30_000),
-        });
+        return { ok: true, value: await call(client) };
       } catch (err) {
-        throw new CliError(`Could not reach ${base} (${err instanceof Error ? err.message : String(err)}).`);
+        if (err instanceof LatchkeyUnreachableError) throw new CliError(`Could not reach ${base} (${err.reason === 'refused' ? 'connection refused' : err.message}).`);
+        if (err instanceof SyntaxError) return { ok: false, status: 200, detail: 'the answer was not JSON' };
+        if (!(err instanceof AgentAuthError)) throw err;
+        const detail = typeof err.detail === 'string' ? err.detail : JSON.stringify(err.detail);
+        if (err.status === 401 || err.status === 403) throw new CliError(`${base} refused the API key (HTTP ${err.status}): ${detail}`);
+        return { ok: false, status: err.status, detail };
       }
-      const text = await res.text();
-      let parsed: unknown = text;
-      try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-      const raw = (parsed as { detail?: unknown } | null)?.detail ?? text;
-      const detail = typeof raw === 'string' ? raw : JSON.stringify(raw);
-      // A refused key fails every call the same way: stop at the first.
-      if (res.status === 401 || res.status === 403) throw new CliError(`${base} refused the API key (HTTP ${res.status}): ${detail}`);
-      return { status: res.status, body: parsed, detail };
     },
   };
 }

@@ -1,9 +1,15 @@
-/** `latchkey serve`: run the broker headless in this terminal until Ctrl-C / SIGTERM. */
-import { join } from 'node:path';
-import { pino } from 'pino';
+/**
+ * `latchkey serve`: run the broker headless in this terminal until Ctrl-C, SIGTERM or
+ * SIGHUP — what a terminal closing, `kill <pid>`, systemd or launchd send. Each stops it
+ * gracefully (S30: open waits answered, SQLite closed, the port released) and the command
+ * exits 0. Exit codes: 2 bad input or a taken port, 3 another broker holds this home.
+ */
 import { createLogger } from '../../adapters/logger.ts';
-import { PortInUseError, createBroker, type Broker } from '../../compose.ts';
+import { AlreadyRunningError, PortInUseError, createBroker, type Broker } from '../../compose.ts';
+import { openHomeLog } from '../../home-files.ts';
 import type { LatchkeyConfig } from '../../config.ts';
+import type { PassphraseSource, VaultKind } from '../../home.ts';
+import { keychainFixes } from '../vault-advice.ts';
 import { CliError, type Out } from '../output.ts';
 
 export interface ServeOptions {
@@ -11,6 +17,9 @@ export interface ServeOptions {
   /** Why we run headless, shown in the banner (e.g. "no display"). */
   headlessReason?: string | undefined;
   out: Out;
+  /** `--vault`; by default the one the home remembers. */
+  vault?: VaultKind | undefined;
+  passphrase?: PassphraseSource | undefined;
 }
 
 export function banner(b: Broker, logFile: string, headlessReason?: string): string[] {
@@ -18,7 +27,9 @@ export function banner(b: Broker, logFile: string, headlessReason?: string): str
     `Latchkey is running${headlessReason ? ` headless (${headlessReason})` : ''}.`,
     `  Broker:    ${b.url}   (listening on 127.0.0.1 only)`,
     `  Home:      ${b.home}`,
-    `  Keychain:  ${b.keychain.ok ? `${b.keychain.backend} — secrets are sealed` : `UNAVAILABLE (${b.keychain.backend}): ${b.keychain.reason}`}`,
+    b.vaultKind === 'passphrase'
+      ? `  Vault:     ${b.keychain.backend} — secrets are sealed with a key derived from your passphrase`
+      : `  Keychain:  ${b.keychain.ok ? `${b.keychain.backend} — secrets are sealed` : `UNAVAILABLE (${b.keychain.backend}): ${b.keychain.reason}`}`,
     `  Approval:  ${b.core.policy.get().mode}${b.core.policy.get().mode === 'auto-owner' ? ' (the owner key skips approval questions)' : ' (you approve each new agent request)'}`,
     `  Log:       ${logFile}`,
     '',
@@ -28,25 +39,21 @@ export function banner(b: Broker, logFile: string, headlessReason?: string): str
     'Point the Agent Auth SDK at Latchkey:',
     ...b.envBlock().split('\n').map((l) => `  ${l}`),
   ];
-  if (!b.keychain.ok) {
-    lines.push('', 'Latchkey will not store any token until a keychain is available (it never falls back to plaintext).',
-      'On Linux, start a Secret Service (gnome-keyring or KeePassXC) in your desktop session; on a headless box:',
-      "  dbus-run-session -- sh -c 'echo -n <password> | gnome-keyring-daemon --unlock --components=secrets && npm start'");
-  }
-  if (b.ownerKeyCreated && b.ownerKey && !b.keychain.ok) lines.push('', 'The owner key above could not be sealed in the keychain: copy it now, it will not be shown again.');
+  if (!b.keychain.ok) lines.push('', 'Latchkey will not store any token, nor make an owner key, until a keychain is available (it never falls back to plaintext).', ...keychainFixes());
   lines.push('', 'Press Ctrl-C to stop.');
   return lines;
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
   const { config, out } = options;
-  const logFile = join(config.home, 'latchkey.log');
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: logFile, mkdir: true, sync: false }) });
+  const { file: logFile, destination } = openHomeLog(config.home, { sync: false });
+  const logger = createLogger({ level: config.logLevel, destination });
   let broker: Broker;
   try {
-    broker = await createBroker({ port: config.port, home: config.home, approval: config.approval, allowInsecureEndpoints: config.allowInsecureEndpoints, logger });
+    broker = await createBroker({ port: config.port, home: config.home, approval: config.approval, allowInsecureEndpoints: config.allowInsecureEndpoints, logger, vault: options.vault, passphrase: options.passphrase });
   } catch (err) {
     if (err instanceof PortInUseError) throw new CliError(err.message, 2);
+    if (err instanceof AlreadyRunningError) throw new CliError(err.message, 3);
     throw err;
   }
   for (const l of banner(broker, logFile, options.headlessReason)) out.line(l);
@@ -65,7 +72,6 @@ export async function serve(options: ServeOptions): Promise<void> {
         resolve();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   });
 }

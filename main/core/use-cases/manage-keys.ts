@@ -35,6 +35,17 @@ export function keyUseCases(deps: KeyUseCaseDeps) {
       return { requests: cancelled, grants: dropped, trustRules: rules };
     },
 
+    /** A new owner key; the keys it replaces end as revoked keys do (S37). */
+    reissueOwnerKey(owner: OwnerPrincipal): { key: string; record: ApiKey; revoked: ApiKey[] } {
+      const issued = keys.reissueOwner(owner);
+      for (const old of issued.revoked) {
+        requests.cancelForKey(owner, old.id);
+        grants.revokeForKey(old.id);
+        policy.dropRulesForKey(old.id, owner);
+      }
+      return issued;
+    },
+
     acceptPairing(owner: OwnerPrincipal, pairingId: string, label: string, role: Role): ApiKey {
       return keys.acceptPairing(pairingId, label, role, owner);
     },

@@ -58,3 +58,24 @@ export const activityQuery = z.object({
 
 export const updateConnectionBody = z.object({ label: safeText(200).nullish(), is_default: z.boolean().nullish() });
 export const bindAgentBody = z.object({ agent_id: safeText(256).min(1, 'agent_id must not be empty') });
+
+export const loginBody = z.object({ login_token: z.string().min(16).max(256) });
+
+/**
+ * The browser binding of an OAuth flow (S11, S33): 32 random bytes the page script keeps in
+ * localStorage, which no other port can read. It travels only in JSON bodies of our own
+ * page's requests, never in a cookie.
+ */
+export const browserBinding = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'binding must be 32 random bytes in base64url');
+
+export const startDecisionBody = z.object({
+  decision: z.enum(['approve', 'deny']),
+  duration: durations.default('1h'),
+  /** With deny: how long to remember it ('once' = just this request), as on the Pending card. */
+  remember: durations.default('once'),
+  binding: browserBinding.optional(),
+  /** With approve: the account picked on /start (an account id, or 'new' for another sign-in; issue 14). */
+  account: z.string().min(1).max(64).optional(),
+});
+export const continueBody = z.object({ binding: browserBinding });
+export const callbackPageBody = z.object({ query: z.string().max(8192), binding: browserBinding });

@@ -143,7 +143,12 @@ export interface TokenExistsResponse { has_token: boolean }
 export interface RevokeTokensResponse { message: string; provider_id: string }
 
 /** POST /v2/auth/callback/{provider_id}: a redirect forwarded headlessly with the owner key. */
-export interface CallbackRequest { code: string; state: string }
+export interface CallbackRequest {
+  code: string;
+  state: string;
+  /** Latchkey: the flow's browser binding (what its callback page sends); without it, only an owner key may forward a callback. */
+  binding?: string | undefined;
+}
 export interface CallbackResponse { status: string; provider_id: string; detail?: string }
 
 /** GET /v2/auth/tokens[?provider_id=]: one account, never any token material (upstream OAuthTokenSummary). */

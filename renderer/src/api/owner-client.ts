@@ -1,17 +1,21 @@
 /**
  * The one typed client for the owner API (/ui/api). Paths and shapes come from the
- * server's contract (main/http/owner-api-types.ts, types only). Every state change sends
- * the session's CSRF token; every body is JSON.
+ * server's contract (main/http/owner-api-types.ts, types only). Every call sends the
+ * session token from origin-scoped storage in `x-latchkey-session` (S33: never a cookie,
+ * which every other 127.0.0.1 port would receive); every body is JSON.
  */
 import type {
-  AcceptPairingBody, ActivityPage, ApproveBody, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
+  AcceptPairingBody, ActivityPage, EventTicketResponse, LoginBody, LoginResponse, LogoutResponse, OwnerSessionView, ApproveBody, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
   CreateProviderBody, DeleteProviderResponse, DenyBody, DenyDurationWire, GrantDurationWire, GrantView, KeyView,
-  PairingView, PendingRequestView, ProviderView, SessionView, SettingsView, TemplateView, UpdateProviderBody,
+  PairingView, PendingRequestView, ProviderView, ReissueOwnerResponse, SessionView, SettingsView, TemplateView, UpdateProviderBody,
   UpdateSettingsBody, UpdateConnectionRequest, BindAgentRequest,
 } from '../../../main/http/owner-api-types.ts';
 import { ApiError, detailFrom } from './api-error.ts';
+import { browserTokenStore, type TokenStore } from './session-store.ts';
 
 export const API_BASE = '/ui/api';
+export const LOGIN_PATH = '/ui/login';
+export const SESSION_HEADER = 'x-latchkey-session';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -19,18 +23,37 @@ const seg = (value: string): string => encodeURIComponent(value);
 
 export class OwnerClient {
   readonly #fetch: typeof fetch;
-  #csrf: string | null = null;
+  readonly #tokens: TokenStore;
 
-  constructor(fetchImpl: typeof fetch = (input, init) => fetch(input, init)) {
+  constructor(fetchImpl: typeof fetch = (input, init) => fetch(input, init), tokens: TokenStore = browserTokenStore()) {
     this.#fetch = fetchImpl;
+    this.#tokens = tokens;
   }
 
-  /** Reads the session and keeps its CSRF token for later state changes. */
-  async session(): Promise<SessionView> {
-    const view = await this.#call<SessionView>('GET', '/session');
-    this.#csrf = view.csrf_token;
-    return view;
+  /** Whether this browser holds a session token at all (it may still have expired). */
+  hasSession(): boolean { return this.#tokens.read() !== null; }
+
+  /** Trades a sign-in link's one-time token for a session token, kept in origin-scoped storage. */
+  async signIn(loginToken: string): Promise<void> {
+    const answer = await this.#call<LoginResponse>('POST', LOGIN_PATH, { login_token: loginToken } satisfies LoginBody, '');
+    this.#tokens.save(answer.session_token);
   }
+
+  /** Ends this browser's session on the broker and forgets the token here. */
+  async signOut(): Promise<void> {
+    try {
+      await this.#call<LogoutResponse>('DELETE', '/sessions/current');
+    } finally {
+      this.#tokens.clear();
+    }
+  }
+
+  session(): Promise<SessionView> { return this.#call('GET', '/session'); }
+  sessions(): Promise<OwnerSessionView[]> { return this.#call('GET', '/sessions'); }
+  endSession(id: string): Promise<LogoutResponse> { return this.#call('DELETE', `/sessions/${seg(id)}`); }
+  endAllSessions(): Promise<LogoutResponse> { return this.#call('DELETE', '/sessions'); }
+  /** A single-use ticket for the event stream (an EventSource cannot send the header). */
+  eventTicket(): Promise<EventTicketResponse> { return this.#call('POST', '/events/tickets', {}); }
 
   requests(): Promise<PendingRequestView[]> { return this.#call('GET', '/requests'); }
   approve(authId: string, duration: GrantDurationWire): Promise<ApproveResponse> { return this.#call('POST', `/requests/${seg(authId)}/approve`, { duration } satisfies ApproveBody); }
@@ -60,6 +83,7 @@ export class OwnerClient {
   keys(): Promise<KeyView[]> { return this.#call('GET', '/keys'); }
   createKey(body: CreateKeyBody): Promise<CreateKeyResponse> { return this.#call('POST', '/keys', body); }
   revokeKey(id: string): Promise<unknown> { return this.#call('DELETE', `/keys/${seg(id)}`); }
+  reissueOwnerKey(): Promise<ReissueOwnerResponse> { return this.#call('POST', '/keys/reissue-owner', {}); }
 
   pairings(): Promise<PairingView[]> { return this.#call('GET', '/pairings'); }
   acceptPairing(id: string, body: AcceptPairingBody): Promise<unknown> { return this.#call('POST', `/pairings/${seg(id)}/accept`, body); }
@@ -68,19 +92,37 @@ export class OwnerClient {
   /** `query` comes from activityQuery() (logic/activity-query.ts), without the leading `?`. */
   activity(query: string): Promise<ActivityPage> { return this.#call('GET', `/activity${query ? `?${query}` : ''}`); }
 
+  /** A file answer (the activity export), fetched with the session header like every call; `path` is absolute (/ui/api/…). */
+  async download(path: string): Promise<Blob> {
+    const token = this.#tokens.read();
+    let res: Response;
+    try {
+      res = await this.#fetch(path, { headers: token ? { [SESSION_HEADER]: token } : {}, credentials: 'omit', cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'Latchkey is not answering.');
+    }
+    if (res.status === 401) this.#tokens.clear();
+    if (!res.ok) {
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+      throw new ApiError(res.status, detailFrom(res.status, parsed));
+    }
+    return res.blob();
+  }
+
   settings(): Promise<SettingsView> { return this.#call('GET', '/settings'); }
   updateSettings(body: UpdateSettingsBody): Promise<SettingsView> { return this.#call('PUT', '/settings', body); }
 
-  async #call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  async #call<T>(method: Method, path: string, body?: unknown, base = API_BASE): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (method !== 'GET') {
-      if (this.#csrf) headers['x-csrf-token'] = this.#csrf;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-    }
+    const token = this.#tokens.read();
+    if (token) headers[SESSION_HEADER] = token;
+    if (method !== 'GET' && body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.#fetch(`${API_BASE}${path}`, {
-        method, headers, credentials: 'same-origin', cache: 'no-store',
+      res = await this.#fetch(`${base}${path}`, {
+        method, headers, credentials: 'omit', cache: 'no-store',
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
@@ -91,6 +133,8 @@ export class OwnerClient {
     if (text) {
       try { parsed = JSON.parse(text); } catch { parsed = text; }
     }
+    // A refused token is of no further use: forget it, so the window shows how to sign in.
+    if (res.status === 401) this.#tokens.clear();
     if (!res.ok) throw new ApiError(res.status, detailFrom(res.status, parsed));
     return parsed as T;
   }

@@ -1,9 +1,10 @@
 /**
- * The activity log, newest first, with filters; the export link carries the same filters.
+ * The activity log, newest first, with filters; the export carries the same filters.
  * New entries arrive live on top; "Show older" pages back.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ActivityEntryView } from '../../../main/http/owner-api-types.ts';
+import { saveFile } from '../api/save-file.ts';
 import { useApp } from '../app-context.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
@@ -18,7 +19,7 @@ import { ActivityTable } from './activity-table.tsx';
 const PAGE_SIZE = 100;
 
 export function ActivityPage() {
-  const { client, onlineEpoch } = useApp();
+  const { client, onlineEpoch, reportError } = useApp();
   const action = useAction();
   const { run } = action;
   const [filters, setFilters] = useState<ActivityFilters>(EMPTY_FILTERS);
@@ -55,7 +56,7 @@ export function ActivityPage() {
   return (
     <>
       <PageHeader title="Activity" lead="Every request, decision, token release, refresh and revocation. Tokens and secrets are never logged.">
-        <a className="btn" href={exportHref(filters)} download="latchkey-activity.jsonl">Export JSON Lines</a>
+        <button type="button" className="btn" onClick={() => void client.download(exportHref(filters)).then((blob) => saveFile(blob, 'latchkey-activity.jsonl'), reportError)}>Export JSON Lines</button>
       </PageHeader>
       <ActivityFiltersForm filters={filters} onChange={setFilters} />
       {action.error ? <ErrorNotice error={action.error} onRetry={() => void loadFirst(true)} /> : null}

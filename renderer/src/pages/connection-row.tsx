@@ -47,7 +47,8 @@ export function ConnectionRow({ connection: c, now, onChanged, onRevoke, onDefau
     announce(`${what} refreshed.`);
   });
   const makeDefault = () => action.run(async () => {
-    onChanged(await client.updateConnection(c.id, { is_default: true }));
+    // The old default changes too: reload the list so both rows change at once (never two defaults shown).
+    await client.updateConnection(c.id, { is_default: true });
     onDefaultChanged();
     announce(`${name} is now the default ${c.provider_name} account for ${c.user_id}.`);
   });

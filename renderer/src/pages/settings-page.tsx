@@ -1,14 +1,18 @@
-/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain. */
+/** Settings: how agents connect, the approval policy, API keys, pairing requests, the keychain, signed-in sessions. */
 import { useState } from 'react';
 import { useApp } from '../app-context.ts';
 import { CopyButton } from '../components/copy-button.tsx';
+import { Copyable } from '../components/copyable.tsx';
+import { ErrorNotice } from '../components/error-notice.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { hasSecret, maskEnvBlock } from '../logic/env-block.ts';
 import { explainKeychain } from '../logic/keychain-text.ts';
+import { useAction } from '../hooks/use-action.ts';
 import { KeysSection } from './keys-section.tsx';
 import { PairingsSection } from './pairings-section.tsx';
 import { PolicySection } from './policy-section.tsx';
+import { SessionsSection } from './sessions-section.tsx';
 
 export function SettingsPage() {
   const { session } = useApp();
@@ -25,11 +29,27 @@ export function SettingsPage() {
           <dt>Version</dt><dd>Latchkey {session.version}</dd>
         </dl>
         <p className="hint">The port is set with <code>--port</code> or <code>LATCHKEY_PORT</code> when Latchkey starts.</p>
+        <ReissueOwnerKey />
       </section>
       <KeychainSection />
       <PolicySection />
       <PairingsSection />
       <KeysSection />
+      {session.via === 'session' ? <SessionsSection /> : null}
+    </>
+  );
+}
+
+/** A new owner key (the old one is revoked), shown once here; the same as `latchkey keys reissue-owner`. */
+function ReissueOwnerKey() {
+  const { client } = useApp();
+  const action = useAction();
+  const [issued, setIssued] = useState<string | null>(null);
+  return (
+    <>
+      <button type="button" className="btn small" disabled={action.busy} onClick={() => void action.run(async () => setIssued((await client.reissueOwnerKey()).env_block))}>Reissue owner key</button>
+      {issued ? <Copyable value={issued} label="New environment block (the old owner key is revoked)" block /> : null}
+      {action.error ? <ErrorNotice error={action.error} /> : null}
     </>
   );
 }
@@ -61,7 +81,7 @@ function KeychainSection() {
       <h2 id="keychain-title">Keychain</h2>
       <p>
         {keychain.ok ? <StatusBadge tone="ok">Working</StatusBadge> : <StatusBadge tone="bad">Unavailable</StatusBadge>}{' '}
-        Secrets are sealed with a master key kept in <strong>{keychain.backend}</strong>.
+        {keychain.vault === 'passphrase' ? 'Passphrase vault: secrets are sealed with a key derived from your passphrase' : <>Secrets are sealed with a master key kept in <strong>{keychain.backend}</strong></>}.
       </p>
       {!keychain.ok ? (
         <div className="notice bad" role="alert">

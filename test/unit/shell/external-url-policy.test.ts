@@ -21,7 +21,8 @@ describe('external URL allow-list (S32)', () => {
 
   for (const [why, url] of [
     ['the broker home page', 'http://127.0.0.1:24817/'],
-    ['the owner login link', 'http://127.0.0.1:24817/ui/login/secret'],
+    ['the owner login link', 'http://127.0.0.1:24817/#login=secret'],
+    ['a start link carrying a fragment', 'http://127.0.0.1:24817/start/abc#login=secret'],
     ['the owner API', 'http://127.0.0.1:24817/ui/api/requests'],
     ['a start link with a nested path', 'http://127.0.0.1:24817/start/abc/def'],
     ['dot segments out of /start/', 'http://127.0.0.1:24817/start/../ui/login/x'],

@@ -102,7 +102,7 @@ export class FakeBroker implements ShellBroker {
 
   loginUrl(): string {
     this.loginLinks++;
-    return `${this.url}/ui/login/login${this.loginLinks}`;
+    return `${this.url}/#login=login${this.loginLinks}`;
   }
 
   envBlock(): string {

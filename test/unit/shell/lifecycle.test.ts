@@ -33,7 +33,7 @@ describe('single instance', () => {
     await settle();
     assert.equal(h.surface.windows.length, 1);
     const win = h.surface.windows[0];
-    assert.deepEqual(win?.loaded, ['http://127.0.0.1:24817/ui/login/login1']);
+    assert.deepEqual(win?.loaded, ['http://127.0.0.1:24817/#login=login1']);
     win!.minimized = true;
     const focusedBefore = win!.focused;
     h.surface.app.launchSecondInstance();

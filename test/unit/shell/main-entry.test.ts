@@ -63,7 +63,7 @@ describe('Electron entry (main.ts) on a fake electron module', () => {
     assert.deepEqual(events.filter((l) => l.event === 'ipc.handle').map((l) => l.channel), ['latchkey:app-info', 'latchkey:open-external']);
     const menu = events.filter((l) => l.event === 'tray.menu').at(-1);
     assert.deepEqual((menu?.labels as string[]).slice(-3), ['Pause broker', '—', 'Quit Latchkey']);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 401, 'the broker answers');
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ui/api/session`)).status, 401, 'the broker answers');
 
     e.child.kill('SIGTERM');
     assert.equal(await e.exited, 0, e.output());

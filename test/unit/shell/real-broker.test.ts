@@ -77,9 +77,13 @@ describe('shell on a real broker', () => {
     const [consent] = surface.opened;
     assert.match(consent ?? '', new RegExp(`^${broker.url}/consent/[A-Za-z0-9_-]+$`));
 
-    const res = await fetch(consent!, { redirect: 'manual' });
-    assert.ok(res.status === 302 || res.status === 303, `status ${res.status}`);
-    const location = new URL(res.headers.get('location') ?? '');
+    // What the consent page's script does in the browser: post its binding, get the provider URL.
+    const page = await fetch(consent!, { redirect: 'manual' });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /data-flow="consent"/);
+    const step = await fetch(consent!, { method: 'POST', headers: { 'content-type': 'application/json', origin: broker.url }, body: JSON.stringify({ binding: 'b'.repeat(43) }) });
+    assert.equal(step.status, 200);
+    const location = new URL(((await step.json()) as { redirect_url: string }).redirect_url);
     assert.equal(location.origin, 'https://idp.example');
     assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
     // The provider page itself passes the allow-list: its origin is a configured provider's.

@@ -195,11 +195,11 @@ describe('shell controller: menu actions', () => {
     h.surface.tray.click('Open Latchkey');
     await settle();
     const win = h.surface.windows[0];
-    assert.deepEqual(win?.loaded, ['http://127.0.0.1:24817/ui/login/login1']);
+    assert.deepEqual(win?.loaded, ['http://127.0.0.1:24817/#login=login1']);
     assert.equal(win?.shown, 1, 'shown only after the page loaded');
     win?.close();
     h.surface.tray.click('Open Latchkey');
-    assert.deepEqual(h.surface.windows[1]?.loaded, ['http://127.0.0.1:24817/ui/login/login2'], 'login links are single-use');
+    assert.deepEqual(h.surface.windows[1]?.loaded, ['http://127.0.0.1:24817/#login=login2'], 'login links are single-use');
   });
 
   it('a window whose page fails to load is closed and the failure shown', async () => {

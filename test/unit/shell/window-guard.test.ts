@@ -45,7 +45,7 @@ describe('window guard (S32)', () => {
     const contents = h.surface.windows[0]?.contents;
     assert.ok(contents?.windowOpen && contents.willNavigate);
     contents.windowOpen('https://evil.example/phish');
-    contents.windowOpen('http://127.0.0.1:24817/ui/login/abc');
+    contents.windowOpen('http://127.0.0.1:24817/#login=abc');
     contents.windowOpen('https://github.com/settings/developers');
     assert.equal(contents.navigate('http://127.0.0.1:24817/start/tok'), true);
     assert.equal(contents.navigate('file:///etc/passwd'), true);
@@ -53,6 +53,6 @@ describe('window guard (S32)', () => {
     assert.deepEqual(h.surface.opened, ['https://github.com/settings/developers', 'http://127.0.0.1:24817/start/tok']);
     assert.equal(h.surface.windows.length, 1, 'no child window was created');
     assert.equal(h.logs.filter((l) => l.event === 'shell.external_url_refused').length, 3);
-    assert.ok(h.logs.every((l) => !JSON.stringify(l.fields ?? {}).includes('ui/login')), 'refused URLs are not logged');
+    assert.ok(h.logs.every((l) => !JSON.stringify(l.fields ?? {}).includes('login=abc')), 'refused URLs are not logged');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The router that serves the window: the page only for an owner session, a CSP without
+ * The router that serves the window: the page (which holds no secret) to anyone, a CSP without
  * inline code, long caching for hashed assets, and a clear page when the UI is not built.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { UI_CSP, defaultDistDir, uiStatic } from '../../../main/http/ui-static.t
 
 async function serve(distDir: string): Promise<{ url: string; server: Server }> {
   const app = express();
-  app.use(uiStatic({ distDir, isOwner: (req) => req.headers['x-test-owner'] === 'yes' }));
+  app.use(uiStatic({ distDir }));
   app.use((_req, res) => { res.status(404).send('not found'); });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -39,17 +39,8 @@ describe('ui-static', () => {
     rmSync(dist, { recursive: true, force: true });
   });
 
-  test('without an owner session, / is the sign-in page (401) telling how to get a link', async () => {
+  test('/ is the window page under a strict CSP and never cached (no session cookie decides it, S33)', async () => {
     const res = await fetch(`${url}/`);
-    assert.equal(res.status, 401);
-    const text = await res.text();
-    assert.match(text, /Latchkey is running/);
-    assert.match(text, /npx latchkey ui/);
-    assert.ok(!text.includes('id="root"'));
-  });
-
-  test('with a session, / is the window page under a strict CSP and never cached', async () => {
-    const res = await fetch(`${url}/`, { headers: { 'x-test-owner': 'yes' } });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), INDEX);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -75,7 +66,7 @@ describe('ui-static', () => {
     const empty = mkdtempSync(join(tmpdir(), 'latchkey-ui-empty-'));
     const s = await serve(empty);
     try {
-      const res = await fetch(`${s.url}/`, { headers: { 'x-test-owner': 'yes' } });
+      const res = await fetch(`${s.url}/`);
       assert.equal(res.status, 503);
       assert.match(await res.text(), /npm run build:ui/);
     } finally {
