@@ -247,6 +247,23 @@ describe('Agent Auth routes for several accounts (upstream §5 #14–#20)', () =
     assert.equal(named.body.token, 'other-account-token');
   });
 
+  test('S39 the /start account pick needs the owner: without the session header it is refused and changes nothing', async () => {
+    const ownerKey = broker.core.keys.list().find((k) => k.role === 'owner' && k.revokedAt === null);
+    assert.ok(ownerKey);
+    const ns = { providerId: 'test-idp', keyId: ownerKey.id, userId: 'picker-guard', agentId: null };
+    const set = (t: string) => ({ accessToken: t, tokenType: 'Bearer', refreshToken: null, expiresAt: null, idToken: null, extra: {} });
+    broker.core.connections.save(ns, set('guard-default-token'), ['api:read'], { label: 'first' });
+    const other = broker.core.connections.save(ns, set('guard-other-token'), ['api:read'], { label: 'second', makeDefault: false });
+    const asked = await broker.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['api:read'], user_id: 'picker-guard' } });
+    assert.equal(asked.body.status, 'pending');
+    const stranger = new HttpBrowser();
+    const refused = await stranger.decide(asked.body.url, { account: other.id });
+    assert.equal(refused.res.status, 401, JSON.stringify(refused.body));
+    const after = broker.core.requests.get(asked.body.auth_id);
+    assert.equal(after?.tokenId, null, 'the pick was not recorded');
+    assert.equal(after?.status, 'pending');
+  });
+
   test('window (owner API): accounts show label, default and bound agents; the owner relabels, binds, unbinds and deletes', async () => {
     const made = await importToken('window-agent', { access_token: 'window-token', provider_account_label: 'ops' });
     const id = made.body.oauth_token_id;
