@@ -43,10 +43,11 @@ const agent = core.keys.create('bench-agent', 'agent', TEST_ACTOR);
 const subject = (agentId: string | null, keyId = agent.record.id) => ({ providerId: BENCH_PROVIDER, keyId, userId: 'default', agentId });
 
 // Hot path fixture: a typical 1-hour access token (fresh: outside every refresh margin) and a live grant.
-core.connections.save(subject(null), tokenSet('hot', 3600_000), BENCH_SCOPES);
-core.grants.create(ownerVia('cli'), subject(null), BENCH_SCOPES, 'forever');
-// Refresh-storm fixture: a grant now, an expired token on each `expire`.
-core.grants.create(ownerVia('cli'), subject(STORM_AGENT), BENCH_SCOPES, 'forever');
+const hot = core.connections.save(subject(null), tokenSet('hot', 3600_000), BENCH_SCOPES);
+core.grants.create(ownerVia('cli'), subject(null), BENCH_SCOPES, 'forever', hot.id);
+// Refresh-storm fixture: one account (expired on each `expire`) and a grant naming it.
+const storm = core.connections.save(subject(STORM_AGENT), tokenSet('storm', -60_000), BENCH_SCOPES);
+core.grants.create(ownerVia('cli'), subject(STORM_AGENT), BENCH_SCOPES, 'forever', storm.id);
 
 /**
  * `count` pending requests, each from its own agent key (the prompt budget is per key)
@@ -79,7 +80,7 @@ serveCommands(
         return null;
       }
       case 'expire':
-        core.connections.save(subject(STORM_AGENT), tokenSet('storm', -60_000), BENCH_SCOPES);
+        core.connections.save(subject(STORM_AGENT), tokenSet('storm', -60_000), BENCH_SCOPES, { connectionId: storm.id });
         return null;
       case 'stats':
         return { ...settledMemory(args.gc), waiters: core.requests.waiters.size };

@@ -226,6 +226,24 @@ export function createOAuthClient(options: OAuthClientOptions = {}): OAuthClient
       }
     },
 
+    async fetchIdentity(cfg, url, accessToken) {
+      const insecure = url.startsWith('http:') && !isInsecureAllowed(url, options.allowInsecureEndpoints ?? false);
+      if (insecure) throw new UpstreamError('protocol', 'identity endpoint is not https');
+      try {
+        const headers = new Headers(cfg.quirks.tokenHeaders);
+        headers.set('accept', 'application/json');
+        headers.set('authorization', `Bearer ${accessToken}`);
+        const res = await baseFetch(url, {
+          headers,
+          signal: AbortSignal.timeout(timeoutMs), redirect: 'error',
+        });
+        if (!res.ok) throw new UpstreamError(res.status >= 500 ? 'transient' : 'protocol', `identity endpoint answered HTTP ${res.status}`);
+        return (await res.json()) as unknown;
+      } catch (err) {
+        throw err instanceof UpstreamError ? err : classify(err);
+      }
+    },
+
     async revoke(cfg, token, hint) {
       if (!cfg.provider.revocationUrl) return;
       const as = authorizationServer(cfg.provider);

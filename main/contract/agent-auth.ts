@@ -44,7 +44,16 @@ export const authenticateBody = z.object({
   agent_id: text.nullish(),
   force_new: z.boolean().nullish(),
   check_only: z.boolean().nullish(),
+  // Upstream types it as a UUID: anything else is a 422 there too.
+  token_id: z.uuid('token_id must be a UUID (an id from GET /v2/auth/tokens)').nullish(),
+  is_default: z.boolean().nullish(),
+  redirect_uri: url.nullish(),
+  use_agent_builder_public_oauth: z.boolean().nullish(),
 });
+
+/** Upstream's input values; `mcp` is set by mcp-discover only (docs/api-compatibility.md). */
+export const PROVIDER_TYPES = ['microsoft', 'salesforce', 'slack', 'x'] as const satisfies readonly Wire.ProviderTypeInput[];
+const providerType = z.enum(PROVIDER_TYPES, { error: `provider_type must be one of: ${PROVIDER_TYPES.join(', ')} (or null)` });
 
 const providerFields = {
   name: text.min(1),
@@ -55,14 +64,31 @@ const providerFields = {
   uses_pkce: z.boolean().nullish(),
   code_challenge_method: z.enum(['S256']).nullish(),
   token_endpoint_auth_method: tokenAuthMethod.nullish(),
-  provider_type: text.nullish(),
+  provider_type: providerType.nullish(),
   authorization_params: stringMap.nullish(),
   allowed_redirect_uris: z.array(url).max(20).nullish(),
   revocation_url: url.nullish(),
 };
 
 export const createProviderBody = z.object({ provider_id: text.min(1), ...providerFields });
-export const updateProviderBody = z.object(providerFields).partial();
+/**
+ * Upstream's updatable fields, each nullable (null = unchanged). `provider_type`,
+ * `mcp_server_url` and `is_dynamic_client` are not updatable: unknown here, so ignored.
+ */
+export const updateProviderBody = z.object({
+  name: text.min(1).nullish(),
+  client_id: text.min(1).nullish(),
+  client_secret: secret.nullish(),
+  auth_url: url.min(1).nullish(),
+  token_url: url.min(1).nullish(),
+  uses_pkce: z.boolean().nullish(),
+  code_challenge_method: z.enum(['S256']).nullish(),
+  token_endpoint_auth_method: tokenAuthMethod.nullish(),
+  authorization_params: stringMap.nullish(),
+  allowed_redirect_uris: z.array(url).max(20).nullish(),
+  revocation_url: url.nullish(),
+  provider_id: text.nullish(),
+});
 
 export const mcpDiscoverBody = z.object({
   provider_id: text.min(1),
@@ -80,6 +106,27 @@ export const waitQuery = z.object({
 });
 
 export const providerQuery = z.object({ provider_id: text.min(1) });
+export const optionalProviderQuery = z.object({ provider_id: text.min(1).optional() });
+
+export const updateTokenBody = z.object({
+  provider_account_label: text.max(200).nullish(),
+  is_default: z.boolean().nullish(),
+});
+
+export const createAgentConnectionBody = z.object({ oauth_token_id: z.uuid('oauth_token_id must be a UUID (an id from GET /v2/auth/tokens)') });
+
+export const upsertAgentTokenBody = z.object({
+  access_token: secret.min(1),
+  refresh_token: secret.nullish(),
+  expires_in_seconds: z.number().int().min(0).max(10 * 365 * 86_400).nullish(),
+  scopes: z.array(text).max(100).optional(),
+  provider_account_label: text.max(200).nullish(),
+  metadata: z.record(z.string().max(256), z.unknown()).refine((m) => JSON.stringify(m).length <= 8192, 'metadata is at most 8 KiB of JSON').nullish(),
+});
+
+/** Path parameters that upstream types as UUIDs (static paths such as /tokens/exists are matched first). */
+export const TOKEN_ID_PARAM = 'tokenId';
+export const CONNECTION_ID_PARAM = 'connectionId';
 
 /** Mutual assignability: the schema accepts exactly the declared wire type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -90,6 +137,9 @@ export type SchemasMatchTheWireTypes = [
   Assert<Same<z.input<typeof updateProviderBody>, Wire.UpdateProviderRequest>>,
   Assert<Same<z.input<typeof mcpDiscoverBody>, Wire.McpDiscoverRequest>>,
   Assert<Same<z.input<typeof callbackBody>, Wire.CallbackRequest>>,
+  Assert<Same<z.input<typeof updateTokenBody>, Wire.UpdateTokenRequest>>,
+  Assert<Same<z.input<typeof createAgentConnectionBody>, Wire.CreateAgentConnectionRequest>>,
+  Assert<Same<z.input<typeof upsertAgentTokenBody>, Wire.UpsertAgentTokenRequest>>,
 ];
 
 // ---- the route table ----------------------------------------------------------------------
@@ -107,6 +157,10 @@ export interface RouteSpec<Body = unknown, Query = unknown, Answer = unknown> {
   ownerOnly?: string | undefined;
   /** A long-poll: the handler gets a signal that aborts when the caller goes away. */
   longPoll?: true | undefined;
+  /** The success status: 200 unless upstream says 201 (created) or 204 (no body). */
+  status?: 200 | 201 | 204 | undefined;
+  /** Path parameters that must be UUIDs (422 otherwise, as upstream's typed parameters). */
+  uuidParams?: readonly string[] | undefined;
   /** Phantom: the 200 answer's type (never set at run time). */
   readonly answer?: Answer;
 }
@@ -126,6 +180,20 @@ export const AGENT_AUTH_ROUTES = {
   deleteProvider: route<undefined, undefined, Wire.DeleteProviderResponse>({ method: 'DELETE', path: '/providers/:providerId', ownerOnly: 'delete providers' }),
   tokenExists: route<undefined, z.output<typeof providerQuery>, Wire.TokenExistsResponse>({ method: 'GET', path: '/tokens/exists', query: providerQuery }),
   revokeTokens: route<undefined, z.output<typeof providerQuery>, Wire.RevokeTokensResponse>({ method: 'DELETE', path: '/tokens', query: providerQuery }),
+  // Static paths before the `:tokenId` patterns (upstream §5 #33).
+  slackWorkspaceExists: route<undefined, undefined, Wire.SlackWorkspaceExistsResponse>({ method: 'GET', path: '/tokens/workspace/slack/exists' }),
+  revokeSlackWorkspace: route<undefined, undefined, Wire.SlackWorkspaceRevokeResponse>({ method: 'DELETE', path: '/tokens/workspace/slack', ownerOnly: "revoke the workspace's Slack tokens" }),
+  listTokens: route<undefined, z.output<typeof optionalProviderQuery>, Wire.TokenSummary[]>({ method: 'GET', path: '/tokens', query: optionalProviderQuery }),
+  updateToken: route<z.output<typeof updateTokenBody>, undefined, Wire.TokenSummary>({ method: 'PATCH', path: '/tokens/:tokenId/metadata', body: updateTokenBody, uuidParams: [TOKEN_ID_PARAM] }),
+  deleteToken: route<undefined, undefined, undefined>({ method: 'DELETE', path: '/tokens/:tokenId', status: 204, uuidParams: [TOKEN_ID_PARAM] }),
+  listAgentConnections: route<undefined, undefined, Wire.AgentConnectionsResponse>({ method: 'GET', path: '/agents/:agentId/connections' }),
+  createAgentConnection: route<z.output<typeof createAgentConnectionBody>, undefined, Wire.AgentConnectionResponse>({
+    method: 'POST', path: '/agents/:agentId/connections', body: createAgentConnectionBody, ownerOnly: 'bind an account to an agent', status: 201,
+  }),
+  deleteAgentConnection: route<undefined, undefined, undefined>({ method: 'DELETE', path: '/agents/:agentId/connections/:connectionId', status: 204, uuidParams: [CONNECTION_ID_PARAM] }),
+  upsertAgentToken: route<z.output<typeof upsertAgentTokenBody>, undefined, Wire.AgentConnectionResponse>({
+    method: 'POST', path: '/agents/:agentId/providers/:providerId/tokens', body: upsertAgentTokenBody, ownerOnly: 'import tokens for an agent', status: 201,
+  }),
   callback: route<z.output<typeof callbackBody>, undefined, Wire.CallbackResponse>({ method: 'POST', path: '/callback/:providerId', body: callbackBody }),
 } as const;
 

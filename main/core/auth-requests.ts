@@ -6,6 +6,7 @@
  * live grant (or the auto-owner policy) covers the caller, and the token is fresh.
  * Everything else becomes a pending request the human decides on through `/start/<t>`.
  */
+import type { AccountService } from './accounts.ts';
 import type { ActivityLog } from './activity.ts';
 import { BadRequest, NotFound, Unauthorized } from './errors.ts';
 import { UNAUTHORIZED_DETAIL } from './keys.ts';
@@ -16,10 +17,11 @@ import { startLink } from './links.ts';
 import type { Policy } from './policy.ts';
 import { PROMPT_BUDGET, RateLimiter } from './rate-limits.ts';
 import type { ApiKey, AuthRequest, Connection, Grant, GrantDuration } from './model.ts';
-import type { Clock, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
+import type { Clock, ConnectionRecord, Ids, Logger, Store, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { NeedsReauth, type ConnectionService } from './connections.ts';
 import { type ScopeSet, isSubset, normalizeScopes, unionScopes } from './scopes.ts';
+import { findTemplate } from './templates/catalog.ts';
 import { WaitRegistry } from './waiters.ts';
 
 export const PENDING_TTL_MS = 15 * 60_000;
@@ -57,6 +59,14 @@ export interface AuthenticateInput {
   agentId?: string | null | undefined;
   forceNew?: boolean | undefined;
   checkOnly?: boolean | undefined;
+  /** The account to use (`token_id`); absent: the agent's bound account, else the default. */
+  tokenId?: string | null | undefined;
+  /** A new account made by the flow becomes the default (upstream default true). */
+  isDefault?: boolean | null | undefined;
+  /** LangSmith user id: shown to the human and logged, never part of any key. */
+  lsUserId?: string | null | undefined;
+  /** An allowed redirect URI other than Latchkey's own (checked by #checkedRedirectUri). */
+  redirectUri?: string | null | undefined;
 }
 
 export interface AuthenticateResult {
@@ -65,6 +75,10 @@ export interface AuthenticateResult {
   authId: string | null;
   token: string | null;
   expiresAt: number | null;
+  /** The user id the request was resolved to (`default` when the agent sent none). */
+  userId: string;
+  /** The account released, on `completed`. */
+  account: { id: string; label: string | null } | null;
 }
 
 export type WaitResult =
@@ -82,6 +96,7 @@ export class AuthRequests {
   readonly #events: EventBus;
   readonly #providers: ProviderService;
   readonly #connections: ConnectionService;
+  readonly #accounts: AccountService;
   readonly #grants: GrantService;
   readonly #baseUrl: () => string;
   readonly #policy: Policy;
@@ -90,14 +105,17 @@ export class AuthRequests {
   readonly #keyActive: (keyId: string) => boolean;
   readonly #prompts: RateLimiter;
   readonly waiters = new WaitRegistry<Released>();
+  readonly #redirectUri: (providerId: string) => string;
   /** auth id → last time its agent asked (memory only: after a restart, creation time counts). */
   readonly #lastSeen = new Map<string, number>();
 
   constructor(deps: {
     store: Store; clock: Clock; ids: Ids; logger: Logger; events: EventBus; providers: ProviderService;
-    connections: ConnectionService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
-    keyLabel: (keyId: string) => string; keyActive: (keyId: string) => boolean;
+    connections: ConnectionService; accounts: AccountService; grants: GrantService; baseUrl: () => string; policy: Policy; activity: ActivityLog;
+    keyLabel: (keyId: string) => string; keyActive: (keyId: string) => boolean; redirectUri: (providerId: string) => string;
   }) {
+    this.#accounts = deps.accounts;
+    this.#redirectUri = deps.redirectUri;
     this.#activity = deps.activity;
     this.#prompts = new RateLimiter(deps.clock, PROMPT_BUDGET, 'This API key is asking for too many new approvals; wait a moment (identical requests share one prompt, so retrying the same call is fine).');
     this.#store = deps.store;
@@ -118,11 +136,13 @@ export class AuthRequests {
     const provider = this.#providers.get(input.provider);
     const subject = { keyId: key.id, providerId: provider.providerId, userId: input.userId ?? 'default', agentId: input.agentId ?? null };
     const scopes = normalizeScopes(input.scopes);
-    const conn = this.#connections.find(subject);
+    const redirectUri = this.#checkedRedirectUri(provider.providerId, provider.allowedRedirectUris, input.redirectUri ?? null);
+    const { account: conn, pinned } = this.#accounts.resolve(key, subject, input.tokenId ?? null);
     // policy.ts documents the precedence: denial, grant, trust rule, auto-owner mode, ask.
-    const { denial, grant } = this.#grants.decisionFor(subject, scopes);
+    const { denial, grant } = this.#grants.decisionFor(subject, scopes, conn?.id ?? null);
     const byPolicy = denial || grant ? null : this.#policy.allowsWithoutAsking(key, subject.providerId, subject.agentId, scopes);
     let approved = !denial && (grant !== undefined || byPolicy !== null);
+    const pending = (): AuthenticateResult => ({ status: 'pending', url: null, authId: null, token: null, expiresAt: null, userId: subject.userId, account: null });
 
     if (!input.forceNew && approved && conn?.status === 'ok' && isSubset(scopes, conn.scopes)) {
       // check_only must not spend a single-use grant.
@@ -135,8 +155,8 @@ export class AuthRequests {
           // S37: a key revoked while this call waited on a refresh gets nothing, not even a request.
           if (!this.#keyActive(key.id)) throw new Unauthorized(UNAUTHORIZED_DETAIL);
           if (!grant || this.#grants.trySpend(grant)) {
-            this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, decision: `by ${byPolicy?.by ?? 'grant'}` });
-            return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt };
+            this.#activity.record({ type: 'token.released', channel: 'authenticate', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, decision: `by ${byPolicy?.by ?? 'grant'}`, detail: this.#lsDetail(input.lsUserId) });
+            return { status: 'completed', url: null, authId: null, token: set.accessToken, expiresAt: set.expiresAt, userId: subject.userId, account: { id: conn.id, label: conn.label } };
           }
           approved = false;
         } catch (err) {
@@ -144,19 +164,21 @@ export class AuthRequests {
         }
       }
     }
-    if (input.checkOnly) return { status: 'pending', url: null, authId: null, token: null, expiresAt: null };
+    if (input.checkOnly) return pending();
 
     const now = this.#clock.now();
-    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true]);
+    // A pinned account (named, or bound to the agent) is the one a flow reconnects.
+    const tokenId = pinned && conn ? conn.id : null;
+    const dedupeKey = JSON.stringify([key.id, subject.providerId, subject.userId, subject.agentId, scopes, input.forceNew === true, tokenId, redirectUri, input.isDefault ?? true]);
     const existing = this.#store.requests.findPending(dedupeKey, now) ?? (denial ? this.#store.requests.findLatest(dedupeKey) : undefined);
     if (existing && this.#isLive(existing) && (existing.status === 'pending' || (denial && existing.status === 'denied'))) {
       this.#touch(existing.authId);
-      return this.#pendingAnswer(existing);
+      return this.#pendingAnswer(existing, subject.userId);
     }
     if (!denial) this.#prompts.take(key.id);
 
     // Re-read: fresh() may just have marked the connection needs_reauth.
-    const current = this.#connections.find(subject);
+    const current = conn ? this.#connections.byId(conn.id) : undefined;
     const held: ScopeSet = current?.status === 'ok' ? current.scopes : [];
     const request: AuthRequestRecord = {
       authId: `lk-auth-${this.#ids.token(18)}`,
@@ -167,13 +189,18 @@ export class AuthRequests {
       userId: subject.userId,
       agentId: subject.agentId,
       scopes,
-      consentScopes: unionScopes(held, scopes),
+      // `scopes: []` (LangChain's tool server sends it) asks for the template's defaults when nothing is held yet.
+      consentScopes: unionScopes(held, scopes.length === 0 && held.length === 0 ? normalizeScopes(findTemplate(provider.templateId)?.defaultScopes ?? []) : scopes),
       status: 'pending',
       approved,
       // Consent is not needed when the only thing missing is the owner's approval.
       needsConsent: !(current?.status === 'ok' && isSubset(scopes, current.scopes) && input.forceNew !== true),
       autoApproved: byPolicy !== null,
       forceNew: input.forceNew === true,
+      tokenId,
+      makeDefault: input.isDefault ?? true,
+      lsUserId: input.lsUserId ?? null,
+      redirectUri,
       grantDuration: null,
       decidedVia: byPolicy !== null || denial ? 'policy' : null,
       connectionId: null,
@@ -187,17 +214,28 @@ export class AuthRequests {
     if (denial) {
       // A remembered "no": answered at once, no question for the human (S38: say until when).
       this.#finish(request, 'denied', rememberedDenialDetail(denial));
-      return this.#pendingAnswer(request);
+      return this.#pendingAnswer(request, subject.userId);
     }
     this.#log.info('request.created', { authId: request.authId, keyLabel: key.label, providerId: request.providerId, userId: request.userId, agentId: request.agentId, scopes, needsConsent: request.needsConsent, approved });
-    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy?.by ?? 'grant'}` : null, detail: request.needsConsent ? 'provider consent needed' : null });
+    this.#activity.record({ type: 'request.created', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: approved ? `approved by ${byPolicy?.by ?? 'grant'}` : null, detail: [request.needsConsent ? 'provider consent needed' : null, this.#lsDetail(input.lsUserId)].filter(Boolean).join('; ') || null });
     // S39: a policy approval is a decision of its own, recorded with its channel and rule.
     if (byPolicy) this.#activity.record({ type: 'request.approved', keyId: key.id, keyLabel: key.label, ...this.#who(subject), scopes, authId: request.authId, decision: `approved by ${byPolicy.by}`, channel: byPolicy.channel });
     this.#events.emit('request.created', {
       authId: request.authId, providerId: request.providerId, keyLabel: key.label, agentId: request.agentId,
       userId: request.userId, scopes, needsConsent: request.needsConsent, needsApproval: !approved,
     });
-    return this.#pendingAnswer(request);
+    return this.#pendingAnswer(request, subject.userId);
+  }
+
+  /** `redirect_uri`: only Latchkey's own loopback callback or one the provider allows, exactly (RFC 9700 §4.1.3). */
+  #checkedRedirectUri(providerId: string, allowed: readonly string[], asked: string | null): string | null {
+    if (asked === null || asked === this.#redirectUri(providerId)) return null;
+    if (allowed.includes(asked)) return asked;
+    throw new BadRequest(`redirect_uri '${asked}' is not allowed for provider '${providerId}': use ${this.#redirectUri(providerId)} (Latchkey's callback) or add it to the provider's allowed_redirect_uris.`, 'redirect_uri_not_allowed');
+  }
+
+  #lsDetail(lsUserId: string | null | undefined): string | null {
+    return lsUserId ? `LangSmith user ${lsUserId}` : null;
   }
 
   #who(s: { agentId: string | null; userId: string; providerId: string }) {
@@ -208,8 +246,8 @@ export class AuthRequests {
     return startLink(this.#baseUrl(), r.startToken);
   }
 
-  #pendingAnswer(r: AuthRequest): AuthenticateResult {
-    return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null };
+  #pendingAnswer(r: AuthRequest, userId: string): AuthenticateResult {
+    return { status: 'pending', url: this.startUrl(r), authId: r.authId, token: null, expiresAt: null, userId, account: null };
   }
 
   /**
@@ -223,7 +261,8 @@ export class AuthRequests {
       authId: `lk-auth-${this.#ids.token(18)}`, startToken: this.#ids.token(32),
       dedupeKey: JSON.stringify(['reconnect', conn.id, now]), keyId: conn.keyId, providerId: conn.providerId,
       userId: conn.userId, agentId: conn.agentId, scopes: conn.scopes, consentScopes: conn.scopes, status: 'pending',
-      approved: true, needsConsent: true, autoApproved: false, forceNew: true, grantDuration: null, decidedVia: via,
+      approved: true, needsConsent: true, autoApproved: false, forceNew: true, tokenId: conn.id, makeDefault: false, lsUserId: null,
+      redirectUri: null, grantDuration: null, decidedVia: via,
       connectionId: null, detail: null, createdAt: now, expiresAt: now + PENDING_TTL_MS, decidedAt: null,
     };
     this.#store.requests.insert(request);
@@ -291,7 +330,7 @@ export class AuthRequests {
     }
     if (!this.#keyActive(r.keyId)) return { status: 'denied', token: null, detail: KEY_REVOKED_DETAIL };
     if (!r.autoApproved) {
-      const grant: Grant | undefined = this.#grants.decisionFor(r, r.scopes).grant;
+      const grant: Grant | undefined = this.#grants.decisionFor(r, r.scopes, conn.id).grant;
       if (!grant || !this.#grants.trySpend(grant)) {
         return { status: 'failed', token: null, detail: 'The approval for this request was already used (an "once" approval releases one token) or was revoked. Call authenticate again to ask the owner.' };
       }
@@ -341,9 +380,12 @@ export class AuthRequests {
   async approve(owner: OwnerPrincipal, authId: string, duration: GrantDuration): Promise<{ request: AuthRequestRecord; consentRequired: boolean }> {
     const via = requireOwner(owner).channel;
     const r = this.#decidable(authId);
+    const account = this.accountOf(r);
+    const releasable = !r.needsConsent && account?.status === 'ok' && isSubset(r.scopes, account.scopes);
     if (!r.approved || r.grantDuration === null) {
       this.#grants.liftDenials(r);
-      this.#grants.create(owner, r, r.scopes, duration);
+      // The "yes" names the account it releases; one a consent will produce is named then.
+      this.#grants.create(owner, r, r.scopes, duration, releasable ? account.id : r.tokenId);
       r.approved = true;
       r.grantDuration = duration;
       r.decidedVia = via;
@@ -353,15 +395,47 @@ export class AuthRequests {
       this.#events.emit('request.decided', { authId, status: 'approved', via });
     }
     if (!r.needsConsent) {
-      const conn = this.#connections.find(r);
-      if (conn?.status === 'ok' && isSubset(r.scopes, conn.scopes)) {
-        this.complete(r, conn);
+      if (releasable) {
+        this.complete(r, account);
         return { request: r, consentRequired: false };
       }
       r.needsConsent = true;
       this.#store.requests.update(r);
     }
     return { request: r, consentRequired: true };
+  }
+
+  /** The accounts the owner may pick for a request: its namespace's, and the one it pinned. */
+  accountChoices(r: AuthRequestRecord): ConnectionRecord[] {
+    const own = this.#store.connections.listIn(r.providerId, r.keyId, r.userId, r.agentId);
+    const pinned = r.tokenId !== null && !own.some((c) => c.id === r.tokenId) ? this.#connections.byId(r.tokenId) : undefined;
+    return pinned ? [pinned, ...own] : own;
+  }
+
+  /**
+   * Before approving, the owner picks the account (the /start page's "use an existing
+   * account" / "reconnect"), or null for a new sign-in. What consent is needed follows.
+   */
+  chooseAccount(authId: string, connectionId: string | null): void {
+    const r = this.#decidable(authId);
+    if (connectionId === null) {
+      r.tokenId = null;
+      r.forceNew = true;
+      r.needsConsent = true;
+    } else {
+      const account = this.accountChoices(r).find((c) => c.id === connectionId);
+      if (!account) throw new BadRequest('That account is not one this request can use. Reload the page and choose again.', 'unknown_account');
+      if (account.id === r.tokenId || (r.tokenId === null && account.isDefault && !r.forceNew)) return;
+      r.tokenId = account.id;
+      r.needsConsent = !(account.status === 'ok' && isSubset(r.scopes, account.scopes));
+      r.consentScopes = unionScopes(account.status === 'ok' ? account.scopes : [], r.scopes);
+    }
+    this.#store.requests.update(r);
+  }
+
+  /** The account a request is about: the one it pinned, else its namespace's default. */
+  accountOf(r: AuthRequestRecord): ConnectionRecord | undefined {
+    return r.tokenId !== null ? this.#connections.byId(r.tokenId) : this.#connections.find(r);
   }
 
   /** The owner says no; with `remember`, identical requests are denied without asking for that long. */
@@ -399,6 +473,7 @@ export class AuthRequests {
   /** The provider flow produced a connection: release every waiter with its token. */
   complete(r: AuthRequestRecord, conn: Connection): void {
     r.connectionId = conn.id;
+    this.#grants.bindPending(r, conn.id);
     r.needsConsent = false;
     this.#finish(r, 'completed', null);
     this.#activity.record({ type: 'token.released', channel: 'wait', keyId: r.keyId, keyLabel: this.#keyLabel(r.keyId), ...this.#who(r), scopes: r.scopes, authId: r.authId });

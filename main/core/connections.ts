@@ -1,10 +1,11 @@
 /**
- * Connections: stored token sets keyed by (provider, key, user, agent). Owns sealing and
- * the decrypted-token cache for the hot path; refresh lives in core/refresh.ts.
+ * Connections: stored token sets, several accounts per namespace (provider, key, user,
+ * agent), one of them the default (accounts.ts picks which one a request uses). Owns sealing
+ * and the decrypted-token cache for the hot path; refresh lives in core/refresh.ts.
  */
 import type { ActivityLog } from './activity.ts';
 import { Unavailable } from './errors.ts';
-import type { Connection, TokenSet } from './model.ts';
+import type { Connection, ConnectionSource, TokenSet } from './model.ts';
 import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault } from './ports.ts';
 import type { ProviderService } from './providers.ts';
 import { DEFAULT_REFRESH_MARGIN_MS, NeedsReauth, TokenRefresher, type RefreshOptions } from './refresh.ts';
@@ -23,6 +24,19 @@ export interface ConnectionKey {
 
 export function connectionAad(id: string, generation: number): string {
   return `connection:${id}:${generation}`;
+}
+
+export interface SaveOptions {
+  /** Write into this existing account; absent: a new account in the namespace. */
+  connectionId?: string | undefined;
+  refreshed?: boolean | undefined;
+  /** For a new account: who it is at the provider (identity.ts). An existing label is kept. */
+  label?: string | null | undefined;
+  /** For a new account: become the namespace's default (the first account always does). */
+  makeDefault?: boolean | undefined;
+  source?: ConnectionSource | undefined;
+  installationId?: number | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
 }
 
 export class ConnectionService {
@@ -58,7 +72,7 @@ export class ConnectionService {
       target: {
         byId: (id) => this.byId(id),
         read: (c) => this.read(c),
-        commitRefreshed: (c, set, granted) => this.save(c, set, granted, { refreshed: true }),
+        commitRefreshed: (c, set, granted) => this.save(c, set, granted, { connectionId: c.id, refreshed: true }),
         markNeedsReauth: (c, reason) => this.markNeedsReauth(c, reason),
       },
       clock: deps.clock, oauth: deps.oauth, providers: deps.providers, logger: deps.logger,
@@ -66,8 +80,9 @@ export class ConnectionService {
     });
   }
 
+  /** The namespace's default account. */
   find(k: ConnectionKey): ConnectionRecord | undefined {
-    return this.#store.connections.find(k.providerId, k.keyId, k.userId, k.agentId);
+    return this.#store.connections.findDefault(k.providerId, k.keyId, k.userId, k.agentId);
   }
 
   byId(id: string): ConnectionRecord | undefined {
@@ -79,14 +94,17 @@ export class ConnectionService {
    * `grantedScopes` are what the provider said it granted; when it said nothing the
    * requested scopes are assumed granted (RFC 6749 §5.1: scope is optional if identical).
    */
-  save(k: ConnectionKey, given: TokenSet, grantedScopes: ScopeSet, opts: { refreshed?: boolean } = {}): ConnectionRecord {
+  save(k: ConnectionKey, given: TokenSet, grantedScopes: ScopeSet, opts: SaveOptions = {}): ConnectionRecord {
     const now = this.#clock.now();
     // The issue time bounds the refresh margin by the set's lifetime (core/refresh.ts).
     const set: TokenSet = given.issuedAt === undefined ? { ...given, issuedAt: now } : given;
     return this.#store.transaction(() => {
-      const existing = this.find(k);
+      const existing = opts.connectionId === undefined ? undefined : this.#store.connections.byId(opts.connectionId);
+      // Never resurrect an account deleted while its refresh or flow was in flight.
+      if (opts.connectionId !== undefined && !existing) throw new NeedsReauth(opts.connectionId);
       const id = existing?.id ?? this.#ids.uuid();
       const generation = (existing?.generation ?? 0) + 1;
+      const becomesDefault = !existing && ((opts.makeDefault ?? true) || !this.find(k));
       const record: ConnectionRecord = {
         id, providerId: k.providerId, keyId: k.keyId, userId: k.userId, agentId: k.agentId,
         scopes: grantedScopes,
@@ -97,8 +115,18 @@ export class ConnectionService {
         updatedAt: now,
         lastRefreshAt: opts.refreshed ? now : (existing?.lastRefreshAt ?? null),
         tokenCiphertext: this.#vault.seal(serializeTokenSet(set), connectionAad(id, generation)),
+        label: existing?.label ?? opts.label ?? null,
+        // Written without the flag first: the one-default index must never see two.
+        isDefault: existing?.isDefault ?? false,
+        source: existing?.source ?? opts.source ?? 'flow',
+        installationId: opts.installationId ?? existing?.installationId ?? null,
+        metadata: opts.metadata ?? existing?.metadata ?? null,
       };
       this.#store.connections.upsert(record);
+      if (becomesDefault) {
+        this.#store.connections.setDefault(id);
+        record.isDefault = true;
+      }
       this.#cache.set(id, { generation, set });
       this.#refresher.clearBackoff(id);
       return record;
@@ -196,7 +224,17 @@ export class ConnectionService {
         }
       }
       this.#activity.record({ type: 'connection.revoked', ...this.#who(c), scopes: c.scopes, channel, detail: upstream });
-      this.#store.connections.delete(c.id);
+      this.#store.transaction(() => {
+        this.#store.connections.delete(c.id);
+        // Bindings and grants named this account; nothing may move to another one.
+        for (const a of this.#store.agentConnections.listForConnection(c.id)) this.#store.agentConnections.delete(a.id);
+        this.#store.grants.revokeForConnection(c.id, this.#clock.now());
+        // The namespace keeps a default while it has accounts: the most recently used one.
+        if (c.isDefault) {
+          const next = this.#store.connections.listIn(c.providerId, c.keyId, c.userId, c.agentId).sort((x, y) => y.updatedAt - x.updatedAt)[0];
+          if (next) this.#store.connections.setDefault(next.id);
+        }
+      });
       this.#cache.delete(c.id);
       this.#refresher.clearBackoff(c.id);
     }

@@ -6,6 +6,8 @@
  * Knows nothing of HTTP, SQLite or Electron: compose.ts hands it real adapters, unit tests
  * hand it fakes.
  */
+import { AccountService } from './accounts.ts';
+import { redirectUri } from './links.ts';
 import { ActivityLog } from './activity.ts';
 import { AuthRequests, type AuthenticateInput } from './auth-requests.ts';
 import { Policy } from './policy.ts';
@@ -57,14 +59,18 @@ export function createCore(ports: CorePorts) {
     onNeedsReauth: (c, reason) => events.emit('connection.needs_reauth', { connectionId: c.id, providerId: c.providerId, userId: c.userId, agentId: c.agentId, reason }),
   });
   const grants = new GrantService({ store, clock, ids });
-  const requests = new AuthRequests({ store, clock, ids, logger, events, providers, connections, grants, baseUrl, policy, activity, keyLabel, keyActive: (id) => keys.isActive(id) });
+  const accounts = new AccountService({ store, clock, ids, connections, grants, providers, activity, keyLabel });
+  const requests = new AuthRequests({
+    store, clock, ids, logger, events, providers, connections, accounts, grants, baseUrl, policy, activity, keyLabel,
+    keyActive: (id) => keys.isActive(id), redirectUri: (providerId: string): string => redirectUri(baseUrl(), providerId),
+  });
   const mcpClients = new McpClients({ settings: store.settings, oauth, providers, logger });
   const flows = new OAuthFlows({ store, vault, clock, ids, logger, oauth, providers, connections, requests, events, baseUrl, mcpClients });
   const sessions = new OwnerSessions({ clock, ids });
   const sweep = new RefreshSweep({ store, clock, connections, logger });
 
   return {
-    events, keys, providers, connections, grants, requests, flows, sessions, policy, activity, sweep,
+    events, keys, providers, connections, accounts, grants, requests, flows, sessions, policy, activity, sweep,
     keyLabel,
     keychainStatus: () => vault.status(),
 

@@ -1,8 +1,10 @@
 /**
- * Approval grants: the owner's "yes" for (key, agent, user, provider, scope set), for a
- * while. A request whose scopes are a subset of a live grant needs no new question.
+ * Approval grants: the owner's "yes" for (key, agent, user, provider, scope set) and one
+ * account, for a while. A request whose scopes are a subset of a live grant for the account
+ * it would get needs no new question; a grant never moves to another account (issue 14).
  */
-import type { DecisionChannel, Grant, GrantDuration } from './model.ts';
+import { Forbidden } from './errors.ts';
+import type { ApiKey, DecisionChannel, Grant, GrantDuration } from './model.ts';
 import { type OwnerPrincipal, requireOwner } from './owner-principal.ts';
 import type { Clock, Ids, Store } from './ports.ts';
 import { type ScopeSet, isSubset } from './scopes.ts';
@@ -45,12 +47,14 @@ export class GrantService {
    * What the owner has already said about this request, in one read: a remembered denial
    * covering it (answered `denied` without a prompt), else the live grant covering it,
    * preferring durable grants over single-use ones.
+   * @param connectionId the account the request would get (null: none yet). A denial covers
+   *   every account; a "yes" only its own, or — while it names none — a request with none.
    */
-  decisionFor(s: Subject, scopes: ScopeSet): { denial: Grant | undefined; grant: Grant | undefined } {
+  decisionFor(s: Subject, scopes: ScopeSet, connectionId: string | null): { denial: Grant | undefined; grant: Grant | undefined } {
     const live = this.#store.grants.listLive(s.keyId, s.providerId, s.userId, s.agentId, this.#clock.now()).filter((g) => isSubset(scopes, g.scopes));
     const denial = live.find((g) => g.effect === 'deny');
     if (denial) return { denial, grant: undefined };
-    const allows = live.filter((g) => g.effect === 'allow');
+    const allows = live.filter((g) => g.effect === 'allow' && g.connectionId === connectionId);
     return { denial: undefined, grant: allows.find((g) => g.usesLeft === null) ?? allows[0] };
   }
 
@@ -61,7 +65,7 @@ export class GrantService {
   /** Remember "no" for a while; `once` remembers nothing. Only the owner decides (S39). */
   createDenial(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration): Grant | null {
     const via = requireOwner(owner).channel;
-    return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny');
+    return duration === 'once' ? null : this.#insert(s, scopes, duration, via, 'deny', null);
   }
 
   /** A fresh "yes" overrides earlier remembered denials for the same subject. */
@@ -73,17 +77,35 @@ export class GrantService {
     return this.#store.grants.byId(id);
   }
 
-  /** A grant is the owner's "yes"; nothing but an owner principal can make one (S39). */
-  create(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration): Grant {
-    return this.#insert(s, scopes, duration, requireOwner(owner).channel, 'allow');
+  /**
+   * A grant is the owner's "yes"; nothing but an owner principal can make one (S39).
+   * @param connectionId the account approved; null while the approved flow has not produced one yet.
+   */
+  create(owner: OwnerPrincipal, s: Subject, scopes: ScopeSet, duration: GrantDuration, connectionId: string | null = null): Grant {
+    return this.#insert(s, scopes, duration, requireOwner(owner).channel, 'allow', connectionId);
   }
 
-  #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect']): Grant {
+  /**
+   * The one "yes" an API key can give (issue 14): the upstream owner-only routes that bind
+   * an account to an agent or import a token for one. Only an owner-role key, checked here
+   * again (the contract refuses agent keys first); it can grant only its own key's accounts.
+   */
+  createForOwnerKey(key: ApiKey, s: Subject, scopes: ScopeSet, connectionId: string): Grant {
+    if (key.role !== 'owner' || key.revokedAt !== null || s.keyId !== key.id) throw new Forbidden('Only the owner key can bind its own accounts to an agent.', 'role_forbidden');
+    return this.#insert(s, scopes, 'forever', 'api', 'allow', connectionId);
+  }
+
+  /** The approved flow produced this account: the subject's grants waiting for one now name it. */
+  bindPending(s: Subject, connectionId: string): void {
+    this.#store.grants.bindPending(s, connectionId);
+  }
+
+  #insert(s: Subject, scopes: ScopeSet, duration: GrantDuration, via: DecisionChannel, effect: Grant['effect'], connectionId: string | null): Grant {
     const now = this.#clock.now();
     const spec = GRANT_DURATIONS[duration];
     const grant: Grant = {
       id: this.#ids.uuid(), keyId: s.keyId, agentId: s.agentId, userId: s.userId, providerId: s.providerId,
-      scopes, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' && effect === 'allow' ? 1 : null,
+      scopes, connectionId, expiresAt: spec.ms === null ? null : now + spec.ms, usesLeft: duration === 'once' && effect === 'allow' ? 1 : null,
       decidedVia: via, createdAt: now, revokedAt: null, effect,
     };
     this.#store.grants.insert(grant);

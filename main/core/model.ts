@@ -33,6 +33,8 @@ export interface Provider {
   issParameterSupported: boolean;
   /** The catalog template this provider was made from; its quirks apply (core/templates). */
   templateId: string | null;
+  /** OpenID userinfo endpoint (from discovery): where an account's label comes from. */
+  userinfoUrl: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -65,8 +67,15 @@ export interface TokenSet {
 }
 
 export type ConnectionStatus = 'ok' | 'needs_reauth';
+/** `flow`: made by an OAuth flow Latchkey ran; `import`: a token the owner brought in, bound to an agent. */
+export type ConnectionSource = 'flow' | 'import';
 
+/**
+ * One account at a provider (upstream calls it a token). A namespace (provider, key, user,
+ * agent) may hold several; exactly one of them is its default.
+ */
 export interface Connection {
+  /** UUID; the `token_id` of the upstream API. */
   id: string;
   providerId: string;
   keyId: string;
@@ -80,13 +89,33 @@ export interface Connection {
   createdAt: number;
   updatedAt: number;
   lastRefreshAt: number | null;
+  /** Who the account is at the provider (login, e-mail), from its identity or the owner; shown, never trusted. */
+  label: string | null;
+  isDefault: boolean;
+  source: ConnectionSource;
+  /** GitHub App installation this account came with, if any. */
+  installationId: number | null;
+  /** Free-form metadata an import carried; never interpreted. */
+  metadata: Record<string, unknown> | null;
+}
+
+/** The owner bound one account to an agent of the account's key (upstream "agent connection"). */
+export interface AgentConnection {
+  id: string;
+  keyId: string;
+  agentId: string;
+  providerId: string;
+  connectionId: string;
+  /** The label of the key (or "Latchkey window") that made the binding. */
+  createdBy: string;
+  createdAt: number;
 }
 
 export type RequestStatus = 'pending' | 'completed' | 'denied' | 'failed';
 /** How long an approval (or a remembered denial) lasts: the one list of choices, shortest first. */
 export const GRANT_DURATION_VALUES = ['once', '1h', '8h', '30d', 'forever'] as const;
 export type GrantDuration = (typeof GRANT_DURATION_VALUES)[number];
-export type DecisionChannel = 'browser' | 'cli' | 'window' | 'tray' | 'policy';
+export type DecisionChannel = 'browser' | 'cli' | 'window' | 'tray' | 'policy' | 'api';
 
 /** An agent's request for a token that could not be answered at once. */
 export interface AuthRequest {
@@ -112,6 +141,14 @@ export interface AuthRequest {
   /** Approved by policy (auto-owner): the agent's link may go straight to consent. */
   autoApproved: boolean;
   forceNew: boolean;
+  /** The account the agent named (`token_id`); the flow, if any, reconnects that account. */
+  tokenId: string | null;
+  /** A new account made by this request's flow becomes the default (`is_default`, default true). */
+  makeDefault: boolean;
+  /** The LangSmith user id the agent sent: shown to the human, never used for keying. */
+  lsUserId: string | null;
+  /** An allowed `redirect_uri` other than Latchkey's loopback callback, if the agent chose one. */
+  redirectUri: string | null;
   grantDuration: GrantDuration | null;
   decidedVia: DecisionChannel | null;
   connectionId: string | null;
@@ -128,6 +165,11 @@ export interface Grant {
   userId: string;
   providerId: string;
   scopes: ScopeSet;
+  /**
+   * The account this "yes" covers. null only until the approved request's flow produces an
+   * account (then it is bound); a grant never moves to another account (issue 14).
+   */
+  connectionId: string | null;
   /** null = until revoked. */
   expiresAt: number | null;
   /** `once` grants allow one release, then are spent. */

@@ -14,8 +14,9 @@ import { sha256 } from './hash.ts';
 import type { AuthRequests } from './auth-requests.ts';
 import type { EventBus } from './events.ts';
 import type { ConnectionService } from './connections.ts';
-import type { Clock, Ids, Logger, OAuthClient, Store, Vault, AuthRequestRecord } from './ports.ts';
+import type { Clock, ConnectionRecord, Ids, Logger, OAuthClient, Store, Vault, AuthRequestRecord } from './ports.ts';
 import type { ProviderService } from './providers.ts';
+import { accountLabel } from './identity.ts';
 import { mcpDefaultScopes, mcpResource } from './mcp/mcp-client-facts.ts';
 import type { McpClients } from './mcp/mcp-clients.ts';
 import { isSubset, parseGrantedScope } from './scopes.ts';
@@ -89,7 +90,8 @@ export class OAuthFlows {
     const state = this.#ids.token(32);
     const stateHash = sha256(state);
     const pkce = provider.usesPkce ? await this.#oauth.pkce() : null;
-    const redirectUri = this.redirectUri(provider.providerId);
+    // An allowed redirect_uri the agent chose (checked at authenticate), else our loopback callback.
+    const redirectUri = r.redirectUri ?? this.redirectUri(provider.providerId);
     // One live attempt per request: clicking "Continue" again replaces the last attempt,
     // so repeated clicks or scripted posts never grow the table (S40).
     this.#store.flows.deleteUnusedForRequest(r.authId);
@@ -124,7 +126,7 @@ export class OAuthFlows {
    * @param binding the hash of the browser binding the callback page sent; `headless` skips
    *   the check for the owner-key `POST /v2/auth/callback` forwarding path.
    */
-  async callback(pathProviderId: string, params: URLSearchParams, binding: { hash: string | null } | 'headless'): Promise<CallbackOutcome> {
+  async callback(pathProviderId: string, params: URLSearchParams, binding: { hash: string | null } | 'headless', extra: { installationId?: number | undefined } = {}): Promise<CallbackOutcome> {
     const state = params.get('state');
     if (!state) throw new BadRequest(CALLBACK_REJECTED, 'invalid_state');
     const stateHash = sha256(state);
@@ -181,7 +183,11 @@ export class OAuthFlows {
 
     const set = tokenSetFromResponse(response, this.#clock.now());
     const granted = parseGrantedScope(response.scope) ?? request.consentScopes;
-    const conn = this.#connections.save(request, set, granted);
+    const label = await accountLabel({ oauth: this.#oauth, logger: this.#log }, this.#providers.clientConfig(provider), response);
+    const target = this.#accountFor(request, label);
+    const conn = this.#connections.save(request, set, granted, {
+      connectionId: target?.id, label, makeDefault: request.makeDefault, installationId: extra.installationId,
+    });
     if (!isSubset(request.scopes, granted)) {
       const missing = request.scopes.filter((s) => !granted.includes(s));
       const detail = `${provider.name} granted fewer scopes than requested; missing: ${missing.join(', ')}.`;
@@ -192,5 +198,24 @@ export class OAuthFlows {
     this.#events.emit('connection.created', { connectionId: conn.id, providerId: conn.providerId, userId: conn.userId, agentId: conn.agentId });
     this.#requests.completeWithNewConnection(request, conn);
     return { status: 'completed', providerName: provider.name, detail: null };
+  }
+
+  /**
+   * Which account a finished consent writes to: the one the request pinned; else the
+   * namespace's account with the same identity; else — identity unknown, or the default
+   * has no label yet (say, from before labels) — the default; else (another identity) a new
+   * account. So a provider Latchkey cannot identify keeps one account per namespace, as
+   * before issue 14, and a second login at one it can becomes a second account.
+   */
+  #accountFor(request: AuthRequestRecord, label: string | null): ConnectionRecord | undefined {
+    if (request.tokenId !== null) return this.#connections.byId(request.tokenId);
+    const accounts = this.#store.connections.listIn(request.providerId, request.keyId, request.userId, request.agentId);
+    if (label !== null) {
+      const same = accounts.find((c) => c.label === label);
+      if (same) return same;
+    }
+    const fallback = accounts.find((c) => c.isDefault);
+    if (!fallback || (label !== null && fallback.label !== null)) return undefined;
+    return fallback;
   }
 }

@@ -3,7 +3,7 @@
  * them for real; unit tests pass small in-memory fakes. Core reads time and randomness only
  * through Clock and Ids so every expiry and TTL rule is testable without sleeping.
  */
-import type { ActivityEntry, ActivityFilter, ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Pairing, Provider, TokenEndpointAuthMethod, TokenSet } from './model.ts';
+import type { ActivityEntry, ActivityFilter, AgentConnection, ApiKey, AuthRequest, Connection, Grant, OAuthFlow, Pairing, Provider, TokenEndpointAuthMethod, TokenSet } from './model.ts';
 import type { ScopeSet } from './scopes.ts';
 import type { ProviderQuirks } from './templates/template.ts';
 
@@ -75,12 +75,28 @@ export interface Store {
     revoke(id: string, at: number): void;
   };
   connections: {
-    find(providerId: string, keyId: string, userId: string, agentId: string | null): ConnectionRecord | undefined;
+    /** The default account of a namespace (provider, key, user, agent). */
+    findDefault(providerId: string, keyId: string, userId: string, agentId: string | null): ConnectionRecord | undefined;
+    /** Every account of a namespace, oldest first. */
+    listIn(providerId: string, keyId: string, userId: string, agentId: string | null): ConnectionRecord[];
     byId(id: string): ConnectionRecord | undefined;
     listForKey(keyId: string, providerId?: string): ConnectionRecord[];
     listAll(): ConnectionRecord[];
     upsert(c: ConnectionRecord): void;
+    /** Make this account its namespace's default (the others lose the flag), in one statement pair. */
+    setDefault(id: string): void;
     delete(id: string): void;
+  };
+  agentConnections: {
+    listForAgent(keyId: string, agentId: string): AgentConnection[];
+    find(keyId: string, agentId: string, providerId: string): AgentConnection | undefined;
+    byId(id: string): AgentConnection | undefined;
+    listForConnection(connectionId: string): AgentConnection[];
+    listAll(): AgentConnection[];
+    /** Insert, replacing the binding of the same (key, agent, provider). */
+    put(a: AgentConnection): void;
+    delete(id: string): void;
+    deleteForProvider(providerId: string): void;
   };
   requests: {
     get(authId: string): AuthRequestRecord | undefined;
@@ -103,6 +119,10 @@ export interface Store {
     /** Take one use of a single-use grant; false when none was left (a conditional update, S38). */
     spend(id: string): boolean;
     revoke(id: string, at: number): void;
+    /** Name the account for a subject's allow grants that were waiting for one (connectionId null). */
+    bindPending(s: { keyId: string; providerId: string; userId: string; agentId: string | null }, connectionId: string): void;
+    /** Revoke every live grant covering this account (it is deleted or unbound). */
+    revokeForConnection(connectionId: string, at: number, agentId?: string | null): void;
     deleteForProvider(providerId: string): void;
   };
   flows: {
@@ -163,6 +183,7 @@ export interface ServerMetadata {
   code_challenge_methods_supported?: string[] | undefined;
   token_endpoint_auth_methods_supported?: string[] | undefined;
   scopes_supported?: string[] | undefined;
+  userinfo_endpoint?: string | undefined;
 }
 
 export interface DiscoverOptions {
@@ -198,6 +219,11 @@ export interface OAuthClient {
   fetchProtectedResourceMetadata(serverUrl: string): Promise<ProtectedResourceMetadataDocument>;
   /** RFC 7591 §3.1 registration; returns the raw response body (§3.2.1) for core to read. */
   registerClient(registrationEndpoint: string, metadata: ClientRegistrationRequest): Promise<unknown>;
+  /**
+   * GET a JSON identity document (OpenID userinfo, GitHub `/user`) with a new access token.
+   * Used only to label the account (core/identity.ts); the answer is never trusted for access.
+   */
+  fetchIdentity(cfg: OAuthClientConfig, url: string, accessToken: string): Promise<unknown>;
 }
 
 /** A protected-resource metadata document as fetched, and the URL it came from. */

@@ -3,7 +3,7 @@
  * window, or the CLI). The client secret is sealed by the vault and never returned.
  */
 import { byActor, type ActivityLog, type Actor } from './activity.ts';
-import { BadRequest, Conflict, NotFound } from './errors.ts';
+import { BadRequest, Conflict, NotFound, ValidationFailed } from './errors.ts';
 import type { Provider, TokenEndpointAuthMethod } from './model.ts';
 import type { Clock, Ids, OAuthClientConfig, ProviderRecord, Store, Vault } from './ports.ts';
 import { mcpResource } from './mcp/mcp-client-facts.ts';
@@ -31,6 +31,7 @@ export interface ProviderInput {
   issuer?: string | null | undefined;
   issParameterSupported?: boolean | undefined;
   templateId?: string | null | undefined;
+  userinfoUrl?: string | null | undefined;
 }
 
 export type ProviderPatch = Partial<Omit<ProviderInput, 'providerId'>>;
@@ -51,6 +52,23 @@ export function checkEndpointUrl(field: string, value: string, allowInsecure: bo
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || allowInsecure)) return;
   throw new BadRequest(`${field} must use https (got '${url.protocol}//${url.host}'); plain http is accepted only for loopback test servers.`, 'insecure_url');
+}
+
+/**
+ * Authorization-URL parameters the broker sets itself: a provider's `authorization_params`
+ * may not override them, or a configuration could turn off PKCE or state (upstream §5 #22).
+ */
+export const BROKER_CONTROLLED_PARAMS: readonly string[] = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource'];
+
+export function checkAuthorizationParams(params: Record<string, string> | undefined): void {
+  if (params === undefined) return;
+  const refused = Object.keys(params).filter((k) => BROKER_CONTROLLED_PARAMS.includes(k.toLowerCase()) || k.toLowerCase().startsWith('code_challenge'));
+  if (refused.length === 0) return;
+  throw new ValidationFailed(refused.map((k) => ({
+    loc: ['body', 'authorization_params', k],
+    msg: `'${k}' is set by Latchkey on every authorization request and cannot be overridden; remove it (broker-controlled: ${BROKER_CONTROLLED_PARAMS.join(', ')}).`,
+    type: 'value_error',
+  })));
 }
 
 /**
@@ -149,6 +167,7 @@ export class ProviderService {
     }
     if (input.providerId === 'mcp-discover') throw new BadRequest(`provider_id 'mcp-discover' is reserved.`, 'invalid_provider_id');
     this.#checkUrls(input);
+    checkAuthorizationParams(input.authorizationParams);
     if (this.find(input.providerId)) {
       throw new Conflict(`A provider with provider_id '${input.providerId}' already exists. Update it with PATCH or choose another id.`);
     }
@@ -181,6 +200,7 @@ export class ProviderService {
       issuer: input.issuer ?? null,
       issParameterSupported: input.issParameterSupported ?? false,
       templateId: input.templateId ?? null,
+      userinfoUrl: input.userinfoUrl ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -193,6 +213,7 @@ export class ProviderService {
   update(providerId: string, patch: ProviderPatch, actor: Actor): Provider {
     const current = this.get(providerId);
     this.#checkUrls(patch);
+    checkAuthorizationParams(patch.authorizationParams);
     const next: ProviderRecord = { ...current, updatedAt: this.#clock.now() };
     const assign = <K extends keyof ProviderRecord>(key: K, value: ProviderRecord[K] | undefined): void => {
       if (value !== undefined) next[key] = value;
@@ -213,6 +234,7 @@ export class ProviderService {
     assign('issuer', patch.issuer);
     assign('issParameterSupported', patch.issParameterSupported);
     assign('templateId', patch.templateId);
+    assign('userinfoUrl', patch.userinfoUrl);
     if (next.usesPkce && next.codeChallengeMethod === null) next.codeChallengeMethod = 'S256';
     if (patch.clientSecret !== undefined) {
       next.clientSecretCiphertext = patch.clientSecret === null ? null : this.#vault.seal(patch.clientSecret, secretAad(current.id));
@@ -229,9 +251,10 @@ export class ProviderService {
   }
 
 
-  #checkUrls(input: { authUrl?: string | undefined; tokenUrl?: string | undefined; revocationUrl?: string | null | undefined }): void {
+  #checkUrls(input: { authUrl?: string | undefined; tokenUrl?: string | undefined; revocationUrl?: string | null | undefined; userinfoUrl?: string | null | undefined }): void {
     if (input.authUrl !== undefined) checkEndpointUrl('auth_url', input.authUrl, this.#allowInsecure);
     if (input.tokenUrl !== undefined) checkEndpointUrl('token_url', input.tokenUrl, this.#allowInsecure);
     if (input.revocationUrl) checkEndpointUrl('revocation_url', input.revocationUrl, this.#allowInsecure);
+    if (input.userinfoUrl) checkEndpointUrl('userinfo_url', input.userinfoUrl, this.#allowInsecure);
   }
 }

@@ -96,9 +96,13 @@ export const FLOW_PAGE_JS = `'use strict';
         var choice = submitter && submitter.value === 'deny' ? 'deny' : 'approve';
         var duration = document.getElementById('duration');
         var remember = document.getElementById('remember');
+        var account = document.getElementById('account');
+        var body = { decision: choice, duration: duration ? duration.value : '1h', remember: remember ? remember.value : 'once', binding: binding() };
+        // The account picker (only when the namespace already has accounts) matters for approve only.
+        if (account && choice === 'approve') body.account = account.value;
         busy(decision, true);
         say(choice === 'deny' ? 'Denying…' : 'Approving…', false);
-        post(path + '/decision', { decision: choice, duration: duration ? duration.value : '1h', remember: remember ? remember.value : 'once', binding: binding() })
+        post(path + '/decision', body)
           .then(follow, function () { say('Latchkey is not answering.', true); })
           .then(function () { busy(decision, false); });
       });

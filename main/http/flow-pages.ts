@@ -8,11 +8,23 @@ import type { AuthRequest, Provider } from '../core/model.ts';
 import { FLOW_SCRIPT_PATH } from './flow-page-script.ts';
 import { html, page, prose } from './html.ts';
 
+/** An account of the request's namespace the owner may hand out instead of signing in again. */
+export interface AccountChoice {
+  id: string;
+  label: string | null;
+  isDefault: boolean;
+  needsReauth: boolean;
+}
+
 export interface RequestView {
   request: AuthRequest;
   provider: Provider;
   keyLabel: string;
+  /** The key's other accounts at this provider for the same user and agent (issue 14). */
+  accounts: AccountChoice[];
 }
+
+const accountName = (a: AccountChoice): string => a.label ?? `account ${a.id.slice(0, 8)}`;
 
 function facts(v: RequestView) {
   const r = v.request;
@@ -21,6 +33,7 @@ function facts(v: RequestView) {
     <dt>Key</dt><dd>${v.keyLabel}</dd>
     <dt>Agent</dt><dd>${r.agentId ?? html`<span class="muted">not given</span>`}</dd>
     <dt>User</dt><dd>${r.userId}</dd>
+    ${r.lsUserId ? html`<dt>LangSmith user</dt><dd>${r.lsUserId} <span class="muted">(as the agent says; not checked)</span></dd>` : ''}
     <dt>Scopes</dt><dd>${r.scopes.length ? r.scopes.map((s) => html`<span class="scope">${s}</span>`) : html`<span class="muted">none</span>`}</dd>
     <dt>Consent</dt><dd>${r.needsConsent ? W.consentNeeded : W.alreadyConnected}</dd>
   </dl>`;
@@ -53,6 +66,7 @@ export function decisionPage(v: RequestView, path: string): string {
         <div class="actions">
           <label for="duration">${W.allowLabel}</label>
           <select id="duration" name="duration">${choiceOptions(GRANT_CHOICES, DEFAULT_GRANT)}</select>
+          ${accountPicker(v)}
           <button class="primary" type="submit" name="decision" value="approve">${v.request.needsConsent ? W.approveWithConsent : W.approve}</button>
         </div>
         <div class="actions">
@@ -63,6 +77,18 @@ export function decisionPage(v: RequestView, path: string): string {
       </form>
       <p id="lk-status" role="status" aria-live="polite"></p>
     </div>`, { script: FLOW_SCRIPT_PATH });
+}
+
+/**
+ * "Use an existing account" / "reconnect" instead of upstream's connection_required and
+ * token_expired statuses (upstream §5 #10): the owner picks which account the agent gets.
+ */
+function accountPicker(v: RequestView) {
+  if (v.accounts.length === 0) return '';
+  const chosen = v.request.tokenId;
+  const options = v.accounts.map((a) => html`<option value="${a.id}"${a.id === chosen || (chosen === null && a.isDefault) ? html` selected` : ''}>${a.needsReauth ? `Reconnect ${accountName(a)} (needs sign-in)` : `Use ${accountName(a)}${a.isDefault ? ' (default)' : ''}`}</option>`);
+  return html`<label for="account">Account</label>
+      <select id="account" name="account">${options}<option value="new">Sign in to ${v.provider.name} (another account)</option></select>`;
 }
 
 /**

@@ -25,6 +25,14 @@ import { ownerOf, sameOrigin } from './owner-auth.ts';
 import { parse } from './schemas.ts';
 import { LINK_PATHS, startPath } from '../core/links.ts';
 
+const INVALID_INSTALLATION = 'installation_id must be an integer. Start the installation again from GitHub.';
+
+/** A GitHub App installation id: absent, an integer, or invalid (anything else). */
+function installationIdOf(raw: unknown): number | undefined | 'invalid' {
+  if (raw === undefined) return undefined;
+  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : 'invalid';
+}
+
 function sendPage(res: Response, status: number, body: string): void {
   res.status(status).set('Content-Security-Policy', FLOW_PAGE_CSP).type('html').send(body);
 }
@@ -35,7 +43,10 @@ interface NextStep { status: string; redirect_url: string | null }
 export function flowRoutes(core: Core, origins: () => Set<string>): Router {
   const r = Router();
   const json = express.json({ limit: MAX_BODY_BYTES, strict: true, reviver: safeJsonReviver });
-  const view = (request: AuthRequestRecord): RequestView => ({ request, provider: core.providers.get(request.providerId), keyLabel: core.keyLabel(request.keyId) });
+  const view = (request: AuthRequestRecord): RequestView => ({
+    request, provider: core.providers.get(request.providerId), keyLabel: core.keyLabel(request.keyId),
+    accounts: core.requests.accountChoices(request).map((c) => ({ id: c.id, label: c.label, isDefault: c.isDefault, needsReauth: c.status === 'needs_reauth' })),
+  });
 
   /** Flow steps are JSON posts from our own page; another origin cannot make one without a refused preflight. */
   const fromOurPage = (req: Request): void => {
@@ -45,6 +56,11 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     const request = core.requests.byStartToken(t);
     if (!request) throw new NotFound('This link is unknown or has expired. Ask the agent to call authenticate again.');
     return request;
+  };
+  /** The owner's pick on the decision form: an account of the request's namespace, or 'new'. */
+  const chooseAccount = (request: AuthRequestRecord, account: string): AuthRequestRecord => {
+    core.requests.chooseAccount(request.authId, account === 'new' ? null : account);
+    return core.requests.get(request.authId) ?? request;
   };
   const startProvider = async (request: AuthRequestRecord, binding: string): Promise<NextStep> => ({
     status: request.status, redirect_url: await core.flows.begin(request, sha256(binding)),
@@ -79,8 +95,11 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
       const denied = core.deny(owner, request.authId, b.remember);
       return res.json({ status: denied.status, redirect_url: null } satisfies NextStep);
     }
-    if (request.needsConsent && !b.binding) throw new BadRequest('Approving this request starts a provider sign-in; send the browser binding.', 'binding_required');
-    const approved = await core.approve(owner, request.authId, b.duration);
+    // The account picker (issue 14): which account the agent gets, or 'new' for another sign-in.
+    // Chosen before approving, since it decides whether a provider sign-in is needed at all.
+    const chosen = b.account === undefined ? request : chooseAccount(request, b.account);
+    if (chosen.needsConsent && !b.binding) throw new BadRequest('Approving this request starts a provider sign-in; send the browser binding.', 'binding_required');
+    const approved = await core.approve(owner, chosen.authId, b.duration);
     if (approved.consentRequired && b.binding) return res.json(await startProvider(approved.request, b.binding));
     return res.json({ status: approved.request.status, redirect_url: null } satisfies NextStep);
   });
@@ -128,19 +147,39 @@ export function flowRoutes(core: Core, origins: () => Set<string>): Router {
     fromOurPage(req);
     const b = parse(callbackPageBody, req.body ?? {}, 'body');
     const params = new URLSearchParams(b.query.startsWith('?') ? b.query.slice(1) : b.query);
-    const outcome = await core.flows.callback(String(req.params.providerId ?? ''), params, { hash: sha256(b.binding) });
+    // A GitHub App setup redirect carries the installation; the account keeps its id (issue 14).
+    const installationId = installationIdOf(params.get('installation_id') ?? undefined);
+    if (installationId === 'invalid') throw new BadRequest(INVALID_INSTALLATION, 'invalid_installation');
+    const outcome = await core.flows.callback(String(req.params.providerId ?? ''), params, { hash: sha256(b.binding) }, { installationId });
     res.json({ status: outcome.status, provider_name: outcome.providerName, detail: outcome.detail });
+  };
+
+  /**
+   * GitHub App "Setup URL" (upstream §5 #31): `installation_id` must be an integer (422
+   * otherwise); an `update` (repository access changed on GitHub) changes nothing; a new
+   * installation with code+state is the normal callback page (its script posts the whole
+   * query, so the account keeps the installation id); an error is shown; anything else is a
+   * neutral page. Like every GET here, it only renders.
+   */
+  const setupView = (req: Request, res: Response): void => {
+    const q = req.query;
+    if (installationIdOf(q.installation_id) === 'invalid') return sendPage(res, 422, failedPage('Invalid installation', INVALID_INSTALLATION));
+    if (q.setup_action === 'update') {
+      return sendPage(res, 200, page('Updated', html`<h1 class="ok">Installation updated</h1><p>The app's repository access changed on GitHub. Nothing changed in Latchkey; you can close this tab.</p>`));
+    }
+    if (typeof q.state === 'string' && (typeof q.code === 'string' || typeof q.error === 'string')) return callbackView(req, res);
+    if (typeof q.error === 'string') {
+      const description = typeof q.error_description === 'string' ? q.error_description : null;
+      return sendPage(res, 200, failedPage('Installation failed', `GitHub answered ${q.error}${description ? ` — ${description}` : ''}.`));
+    }
+    return sendPage(res, 200, page('Installed', html`<h1>App installation noted</h1><p>Nothing to sign in to here. You can close this tab and return to your agent.</p>`));
   };
 
   r.get(`${LINK_PATHS.callback}:providerId`, callbackView);
   r.post(`${LINK_PATHS.callback}:providerId`, requireJson, json, callbackFinish);
   for (const base of ['/v2/auth', '/api-host/v2/auth']) {
     r.get(`${base}/callback/:providerId`, callbackView);
-    // GitHub App "setup URL": with code+state it is a normal callback; without, an install notice.
-    r.get(`${base}/setup/:providerId`, (req, res) => {
-      if (typeof req.query.code === 'string' && typeof req.query.state === 'string') return callbackView(req, res);
-      return sendPage(res, 200, page('Installed', html`<h1>App installation noted</h1><p>You can close this tab and return to your agent.</p>`));
-    });
+    r.get(`${base}/setup/:providerId`, setupView);
   }
   return r;
 }

@@ -148,7 +148,20 @@ export interface ConnectionView {
   next_refresh_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Who the account is at the provider (from its identity, or set by the owner); display text only. */
+  label: string | null;
+  /** The account agents of this key, user and agent get when they name none. */
+  is_default: boolean;
+  /** `flow`: made by a sign-in; `import`: a token imported for an agent. */
+  source: 'flow' | 'import';
+  /** The agents the owner bound this account to. */
+  bound_agents: Array<{ binding_id: string; agent_id: string }>;
 }
+
+/** PATCH /ui/api/connections/{id}: relabel, or make the account its namespace's default. */
+export type UpdateConnectionRequest = BodyOf<typeof Schemas.updateConnectionBody>;
+/** POST /ui/api/connections/{id}/agents: bind the account to an agent of its key. */
+export type BindAgentRequest = BodyOf<typeof Schemas.bindAgentBody>;
 
 export interface GrantView {
   id: string;

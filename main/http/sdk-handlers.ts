@@ -11,10 +11,10 @@ import { sha256 } from '../core/hash.ts';
 import type { Provider } from '../core/model.ts';
 import { providerInputFromWire, providerPatchFromWire } from '../contract/provider-fields.ts';
 import type { SdkHandlers } from './sdk-pipeline.ts';
-import { authenticateToWire, providerToWire, waitToWire } from './wire.ts';
+import { agentConnectionToWire, authenticateToWire, providerToWire, tokenSummaryToWire, waitToWire } from './wire.ts';
 
-/** The SDK's default long-poll, when `timeout` is absent. */
-const DEFAULT_WAIT_SECONDS = 300;
+/** Upstream's default long-poll when `timeout` is absent (the SDKs always send one). */
+const DEFAULT_WAIT_SECONDS = 30;
 
 export function sdkHandlers(core: Core): SdkHandlers {
   const wire = (p: Provider) => providerToWire(p, core.flows.redirectUri(p.providerId));
@@ -24,7 +24,9 @@ export function sdkHandlers(core: Core): SdkHandlers {
     async authenticate({ key, body }) {
       const result = await core.authenticate(key, {
         provider: body.provider, scopes: body.scopes, userId: body.user_id, agentId: body.agent_id,
-        forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false,
+        forceNew: body.force_new ?? false, checkOnly: body.check_only ?? false, tokenId: body.token_id, isDefault: body.is_default,
+        lsUserId: body.ls_user_id, redirectUri: body.redirect_uri,
+        // use_agent_builder_public_oauth: accepted and ignored (no hosted OAuth apps locally).
       });
       return authenticateToWire(result);
     },
@@ -51,7 +53,7 @@ export function sdkHandlers(core: Core): SdkHandlers {
     getProvider: ({ params }) => wire(core.providers.get(param(params, 'providerId'))),
 
     // S36: endpoint and credential changes from here never redirect stored secrets (core/use-cases/manage-providers.ts).
-    updateProvider: ({ key, body, params }) => wire(core.updateProvider(param(params, 'providerId'), providerPatchFromWire(body), sdkActor(key))),
+    updateProvider: ({ key, body, params }) => wire(core.updateProvider(param(params, 'providerId'), providerPatchFromWire(body, { nullMeans: 'unchanged', pathProviderId: param(params, 'providerId') }), sdkActor(key))),
 
     async deleteProvider({ key, params }) {
       await core.deleteProvider(param(params, 'providerId'), sdkActor(key));
@@ -63,6 +65,48 @@ export function sdkHandlers(core: Core): SdkHandlers {
     async revokeTokens({ key, query }) {
       await core.revokeTokens(key.id, query.provider_id);
       return { message: 'Tokens revoked', provider_id: query.provider_id };
+    },
+
+    // ---- several accounts per provider (issue 14); a key sees only its own accounts ----
+
+    slackWorkspaceExists: ({ key }) => ({ has_token: core.accounts.slackExists(key) }),
+
+    async revokeSlackWorkspace({ key }) {
+      const revoked = await core.accounts.revokeSlackWorkspace(`API (${key.label})`);
+      return { message: 'Slack tokens revoked', revoked };
+    },
+
+    listTokens: ({ key, query }) => core.accounts.list({ keyId: key.id }, query.provider_id).map(tokenSummaryToWire),
+
+    updateToken: ({ key, body, params }) => tokenSummaryToWire(core.accounts.update({ keyId: key.id }, param(params, 'tokenId'), {
+      label: body.provider_account_label, isDefault: body.is_default,
+    }, `API (${key.label})`)),
+
+    async deleteToken({ key, params }) {
+      await core.accounts.delete({ keyId: key.id }, param(params, 'tokenId'), `API (${key.label})`);
+      return undefined;
+    },
+
+    listAgentConnections: ({ key, params }) => ({
+      data: core.accounts.listForAgent({ keyId: key.id }, param(params, 'agentId')).map((x) => agentConnectionToWire(x.binding, x.account)),
+    }),
+
+    createAgentConnection({ key, body, params }) {
+      const made = core.accounts.bind(key, { keyId: key.id }, param(params, 'agentId'), body.oauth_token_id, key.label);
+      return agentConnectionToWire(made.binding, made.account);
+    },
+
+    deleteAgentConnection({ key, params }) {
+      core.accounts.unbind({ keyId: key.id }, param(params, 'agentId'), param(params, 'connectionId'), `API (${key.label})`);
+      return undefined;
+    },
+
+    async upsertAgentToken({ key, body, params }) {
+      const made = await core.accounts.importToken(key, param(params, 'agentId'), param(params, 'providerId'), {
+        accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: body.expires_in_seconds, scopes: body.scopes,
+        label: body.provider_account_label, metadata: body.metadata,
+      });
+      return agentConnectionToWire(made.binding, made.account);
     },
 
     /**

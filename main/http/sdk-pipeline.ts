@@ -54,6 +54,11 @@ const JSON_HEADERS = { ...SECURITY_HEADERS, 'Content-Type': 'application/json; c
 
 function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   if (res.writableEnded || res.destroyed) return;
+  if (status === 204) {
+    res.writeHead(204, SECURITY_HEADERS);
+    res.end();
+    return;
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, headers === undefined ? { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) } : { ...JSON_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
@@ -76,6 +81,14 @@ function checkRole(spec: RouteSpec, key: ApiKey): void {
   if (spec.ownerOnly !== undefined && key.role !== 'owner') {
     throw new Forbidden(`This API key has the agent role and cannot ${spec.ownerOnly}. Use the owner key (npx latchkey env) or the Latchkey window.`, 'role_forbidden');
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Upstream types these path parameters as UUIDs: anything else is a 422 naming the parameter. */
+function checkUuidParams(spec: RouteSpec, params: Readonly<Record<string, string | undefined>>): void {
+  const bad = (spec.uuidParams ?? []).filter((p) => !UUID.test(params[p] ?? ''));
+  if (bad.length > 0) throw new ValidationFailed(bad.map((p) => ({ loc: ['path', p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], msg: 'must be a UUID (an id from GET /v2/auth/tokens)', type: 'uuid_parsing' })));
 }
 
 /**
@@ -188,6 +201,7 @@ export function sdkPipeline(core: Core, handlers: SdkHandlers, options: { port: 
     const spec: RouteSpec = AGENT_AUTH_ROUTES[name];
     checkRole(spec, key);
     checkPathParams(params);
+    checkUuidParams(spec, params);
     let body: unknown;
     if (spec.body !== undefined) {
       checkJsonHeaders(req);
@@ -202,7 +216,7 @@ export function sdkPipeline(core: Core, handlers: SdkHandlers, options: { port: 
     } else signal = NEVER;
     const handler = handlers[name] as (call: SdkCall<RouteName>) => unknown;
     const answer = await handler({ key, body: body as never, query: query as never, params, signal });
-    if (!signal.aborted) send(res, 200, answer);
+    if (!signal.aborted) send(res, spec.status ?? 200, answer);
   }
 
   return (name, req, res, params) => {

@@ -1,7 +1,7 @@
 /** Domain records → the exact JSON shapes of agent-auth-api.md §3–§4, as the contract declares them. */
 import type { Wire } from '../contract/agent-auth.ts';
 import type { AuthenticateResult, WaitResult } from '../core/auth-requests.ts';
-import type { Provider } from '../core/model.ts';
+import type { AgentConnection, Connection, Provider } from '../core/model.ts';
 
 /** One organization per Latchkey install; the SDK only needs the field to exist. */
 export const LOCAL_ORGANIZATION_ID = '4c617463-686b-4579-8000-000000000001';
@@ -37,13 +37,32 @@ export function providerToWire(p: Provider, redirectUri: string): Wire.ProviderR
 
 /** All four keys always present (the old client reads them with `[...]`). */
 export function authenticateToWire(r: AuthenticateResult): Wire.AuthenticateResponse {
-  if (r.status === 'completed' && r.token !== null) {
+  const user_id = r.userId;
+  if (r.status === 'completed' && r.token !== null && r.account !== null) {
+    const metadata = { token_id: r.account.id, provider_account_label: r.account.label };
     return r.expiresAt === null
-      ? { status: 'completed', url: null, auth_id: null, token: r.token }
-      : { status: 'completed', url: null, auth_id: null, token: r.token, expires_at: iso(r.expiresAt) };
+      ? { status: 'completed', url: null, auth_id: null, token: r.token, user_id, metadata }
+      : { status: 'completed', url: null, auth_id: null, token: r.token, expires_at: iso(r.expiresAt), user_id, metadata };
   }
-  if (r.url !== null && r.authId !== null) return { status: 'pending', url: r.url, auth_id: r.authId, token: null };
-  return { status: 'pending', url: null, auth_id: null, token: null };
+  if (r.url !== null && r.authId !== null) return { status: 'pending', url: r.url, auth_id: r.authId, token: null, user_id, metadata: null };
+  return { status: 'pending', url: null, auth_id: null, token: null, user_id, metadata: null };
+}
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** An account as upstream's OAuthTokenSummary: never any token material. */
+export function tokenSummaryToWire(c: Connection): Wire.TokenSummary {
+  return {
+    id: c.id, provider_id: c.providerId, provider_account_label: c.label, scopes: [...c.scopes], expires_at: isoOrNull(c.expiresAt),
+    is_default: c.isDefault, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+  };
+}
+
+export function agentConnectionToWire(b: AgentConnection, c: Connection): Wire.AgentConnectionResponse {
+  return {
+    id: b.id, agent_id: b.agentId, oauth_token_id: c.id, provider_id: c.providerId, provider_account_label: c.label,
+    scopes: [...c.scopes], expires_at: isoOrNull(c.expiresAt), created_by: b.createdBy, created_at: iso(b.createdAt),
+  };
 }
 
 export function waitToWire(r: WaitResult): Wire.WaitResponse {

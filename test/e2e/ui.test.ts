@@ -219,6 +219,38 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.equal(again.status, 'pending', 'without a connection the agent must go through consent again');
   });
 
+  test('accounts per provider: label and default shown; the owner makes another the default, renames it and binds it to an agent', async () => {
+    const ownerKey = b.core.keys.list().find((k) => k.role === 'owner' && k.revokedAt === null);
+    assert.ok(ownerKey);
+    const ns = { providerId: 'test-idp', keyId: ownerKey.id, userId: 'alice', agentId: null };
+    const set = (t: string) => ({ accessToken: t, tokenType: 'Bearer', refreshToken: null, expiresAt: null, idToken: null, extra: {} });
+    b.core.connections.save(ns, set('work-token'), ['openid'], { label: 'work' });
+    const home = b.core.connections.save(ns, set('home-token'), ['openid'], { label: 'home', makeDefault: false });
+    await go('#/grants', 'Grants');
+    await go('#/connections', 'Connections');
+    await page.getByRole('heading', { level: 2, name: /Test IdP \(2 accounts\)/ }).waitFor();
+    const workRow = page.getByRole('row', { name: /Test IdP work/ });
+    assert.match((await workRow.textContent()) ?? '', /Default/);
+
+    await page.getByRole('button', { name: 'Make default: Test IdP for alice (home)' }).click();
+    await until(async () => /Default/.test((await page.getByRole('row', { name: /Test IdP home/ }).textContent()) ?? ''), 'home to become the default');
+    assert.doesNotMatch((await workRow.textContent()) ?? '', /Default/);
+    assert.equal(b.core.connections.byId(home.id)?.isDefault, true);
+
+    await page.getByRole('button', { name: 'Rename Test IdP for alice (home)' }).click();
+    await page.getByLabel('New name for home').fill('personal');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('row', { name: /Test IdP personal/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Bind to agent: Test IdP for alice (personal)' }).click();
+    await page.getByLabel(/Agent id that gets personal/).fill('helper-bot');
+    await page.getByRole('button', { name: 'Bind agent' }).click();
+    await page.getByRole('button', { name: 'Unbind helper-bot from Test IdP for alice (personal)' }).waitFor();
+    assert.deepEqual(b.core.accounts.bindingsOf(home.id).map((x) => x.agentId), ['helper-bot']);
+    await assertAccessible(page, 'Connections with accounts');
+    await shoot(page, 'connections-accounts');
+  });
+
   test('the activity page shows the sequence, filters it, and exports the same filter as JSON Lines', async () => {
     await sleep(FLUSH_MS + 150); // the log commits in batches
     await go('#/activity', 'Activity');

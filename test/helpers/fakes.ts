@@ -52,6 +52,12 @@ export class FakeOAuth implements OAuthClient {
   async pkce() { return { verifier: 'v'.repeat(43), challenge: 'c'.repeat(43) }; }
   async fetchProtectedResourceMetadata(_serverUrl: string): Promise<ProtectedResourceMetadataDocument> { throw new UpstreamError('protocol', 'the fake provider serves no MCP metadata'); }
   async registerClient(_endpoint: string, _metadata: ClientRegistrationRequest): Promise<unknown> { throw new UpstreamError('protocol', 'the fake provider offers no registration'); }
+  /** What fetchIdentity answers (null: the fake provider has no identity endpoint). */
+  identity: unknown = null;
+  async fetchIdentity(): Promise<unknown> {
+    if (this.identity === null) throw new UpstreamError('protocol', 'the fake provider has no identity endpoint');
+    return this.identity;
+  }
   checkIssuer(): void {}
   async exchangeCode(_cfg: OAuthClientConfig, input: { callbackParams: URLSearchParams }): Promise<TokenResponse> {
     this.calls.code++;

@@ -13,6 +13,8 @@ export interface RouteMatch {
   kind: RouteKind;
   /** The handler may call a provider or discovery endpoint (the only place 502/503 may come from). */
   upstream: boolean;
+  /** The documented success status (upstream's 201/204 for the account routes, else 200). */
+  success: 200 | 201 | 204;
 }
 
 const SEG = '[^/]+';
@@ -21,8 +23,8 @@ const SDK = '(?:/api-host)?/v2/auth';
 
 interface Rule { method: string; re: RegExp; route: RouteMatch }
 
-const rule = (method: string, pattern: string, name: string, kind: RouteKind = 'json', upstream = false): Rule => ({
-  method, re: new RegExp(`^${pattern}${END}`, 'i'), route: { name, kind, upstream },
+const rule = (method: string, pattern: string, name: string, kind: RouteKind = 'json', upstream = false, success: 200 | 201 | 204 = 200): Rule => ({
+  method, re: new RegExp(`^${pattern}${END}`, 'i'), route: { name, kind, upstream, success },
 });
 
 /** In app.ts order: flow pages, the SDK under both prefixes, then the owner routes. */
@@ -50,6 +52,15 @@ const RULES: Rule[] = [
   rule('GET', `${SDK}/tokens/exists`, 'tokens-exists', 'json'),
   rule('DELETE', `${SDK}/tokens`, 'tokens-delete', 'json', true),
   rule('POST', `${SDK}/callback/${SEG}`, 'sdk-callback', 'json', true),
+  rule('GET', `${SDK}/tokens/workspace/slack/exists`, 'tokens-exists', 'json'),
+  rule('DELETE', `${SDK}/tokens/workspace/slack`, 'slack-revoke', 'json', true),
+  rule('GET', `${SDK}/tokens`, 'tokens-list', 'json'),
+  rule('PATCH', `${SDK}/tokens/${SEG}/metadata`, 'token-summary', 'json'),
+  rule('DELETE', `${SDK}/tokens/${SEG}`, 'no-content', 'json', true, 204),
+  rule('GET', `${SDK}/agents/${SEG}/connections`, 'agent-connections', 'json'),
+  rule('POST', `${SDK}/agents/${SEG}/connections`, 'agent-connection', 'json', false, 201),
+  rule('DELETE', `${SDK}/agents/${SEG}/connections/${SEG}`, 'no-content', 'json', false, 204),
+  rule('POST', `${SDK}/agents/${SEG}/providers/${SEG}/tokens`, 'agent-connection', 'json', true, 201),
   rule('*', `${SDK}(?:/.*)?`, 'sdk-unknown'),
   rule('POST', '/ui/login', 'ui-login'),
   rule('GET', '/ui/api/session', 'ui-session'),
@@ -66,6 +77,9 @@ const RULES: Rule[] = [
   rule('POST', `/ui/api/connections/${SEG}/refresh`, 'ui-connection', 'json', true),
   rule('POST', `/ui/api/connections/${SEG}/reconnect`, 'ui-consent-link'),
   rule('DELETE', `/ui/api/connections/${SEG}`, 'ui-revoked', 'json', true),
+  rule('PATCH', `/ui/api/connections/${SEG}`, 'ui-connection'),
+  rule('POST', `/ui/api/connections/${SEG}/agents`, 'ui-connection'),
+  rule('DELETE', `/ui/api/connections/${SEG}/agents/${SEG}`, 'ui-connection', 'json', true),
   rule('GET', '/ui/api/grants', 'ui-grants'),
   rule('DELETE', `/ui/api/grants/${SEG}`, 'ui-revoked'),
   rule('GET', '/ui/api/keys', 'ui-keys'),
@@ -88,7 +102,7 @@ const RULES: Rule[] = [
   rule('GET', `/assets/ui/${SEG}`, 'asset', 'asset'),
 ];
 
-const UNKNOWN: RouteMatch = { name: 'unknown', kind: 'json', upstream: false };
+const UNKNOWN: RouteMatch = { name: 'unknown', kind: 'json', upstream: false, success: 200 };
 
 /** The route Express will run for `method` and the raw (still percent-encoded) `target`. */
 export function matchRoute(method: string, target: string): RouteMatch {
@@ -155,6 +169,8 @@ const CONNECTION_VIEW: Shape = {
   id: isString, provider_id: isString, provider_name: isString, key_label: isString, user_id: isString, agent_id: isStringOrNull,
   scopes: isStringArray, status: (v) => ['ok', 'refreshing', 'needs_reauth', 'expired'].includes(v as string), expires_at: isIsoOrNull,
   last_refresh_at: isIsoOrNull, next_refresh_at: isIsoOrNull, created_at: isIso, updated_at: isIso,
+  label: isStringOrNull, is_default: (v) => typeof v === 'boolean', source: (v) => v === 'flow' || v === 'import',
+  bound_agents: (v) => Array.isArray(v) && v.every((b) => typeof b === 'object' && b !== null && isString((b as { agent_id?: unknown }).agent_id)),
 };
 
 const PENDING_VIEW: Shape = {
@@ -182,6 +198,16 @@ const SETTINGS_VIEW: Shape = {
   trust_rules: Array.isArray, activity_retention_days: Number.isInteger,
 };
 
+const TOKEN_SUMMARY: Shape = {
+  id: isString, provider_id: isString, provider_account_label: isStringOrNull, scopes: isStringArray, expires_at: isIsoOrNull,
+  is_default: (v) => typeof v === 'boolean', created_at: isIso, updated_at: isIso,
+};
+
+const AGENT_CONNECTION: Shape = {
+  id: isString, agent_id: isString, oauth_token_id: isString, provider_id: isString, provider_account_label: isStringOrNull,
+  scopes: isStringArray, expires_at: isIsoOrNull, created_by: isString, created_at: isIso,
+};
+
 /** Success bodies per route (agent-auth-api.md §3–§4; owner-api-types.ts). */
 export function checkSuccessBody(route: string, body: unknown, brokerUrl: string): void {
   const w = `${route} answer`;
@@ -192,7 +218,10 @@ export function checkSuccessBody(route: string, body: unknown, brokerUrl: string
     case 'mcp-discover': return exact(w, body, SDK_PROVIDER);
     case 'provider-delete': return assert.deepEqual(body, { message: 'Provider deleted' }, w);
     case 'authenticate': {
-      exact(w, body, { status: (v) => v === 'completed' || v === 'pending', url: isStringOrNull, auth_id: isStringOrNull, token: isStringOrNull, expires_at: isIso }, ['expires_at']);
+      exact(w, body, {
+        status: (v) => v === 'completed' || v === 'pending', url: isStringOrNull, auth_id: isStringOrNull, token: isStringOrNull, expires_at: isIso,
+        user_id: isString, metadata: (v) => v === null || (typeof v === 'object' && isString((v as { token_id?: unknown }).token_id)),
+      }, ['expires_at']);
       const b = body as { status: string; url: string | null; auth_id: string | null; token: string | null };
       if (b.status === 'completed') assert.ok(isString(b.token) && b.url === null && b.auth_id === null, `${w}: completed without a token`);
       else {
@@ -213,6 +242,14 @@ export function checkSuccessBody(route: string, body: unknown, brokerUrl: string
     }
     case 'tokens-exists': return exact(w, body, { has_token: (v) => typeof v === 'boolean' });
     case 'tokens-delete': return exact(w, body, { message: (v) => v === 'Tokens revoked', provider_id: isString });
+    case 'tokens-list': return eachOf(w, body, (t) => exact(w, t, TOKEN_SUMMARY));
+    case 'token-summary': return exact(w, body, TOKEN_SUMMARY);
+    case 'agent-connections': {
+      exact(w, body, { data: Array.isArray });
+      return eachOf(w, (body as { data: unknown }).data, (c) => exact(w, c, AGENT_CONNECTION));
+    }
+    case 'agent-connection': return exact(w, body, AGENT_CONNECTION);
+    case 'slack-revoke': return exact(w, body, { message: isString, revoked: Number.isInteger });
     case 'sdk-callback': return exact(w, body, { status: (v) => v === 'completed' || v === 'failed', provider_id: isString, detail: isString }, ['detail']);
     case 'ui-session': return exact(w, body, {
       via: (v) => v === 'session' || v === 'control', session_id: isStringOrNull, version: isString, url: isString, port: Number.isInteger,

@@ -64,9 +64,10 @@ export class HttpBrowser {
   }
 
   /** The decision form of a /start page (flow.js): approve or deny with the owner's header. */
-  decide(startUrl: string, choice: { decision?: 'approve' | 'deny'; duration?: string; remember?: string } = {}): Promise<FlowStep> {
+  decide(startUrl: string, choice: { decision?: 'approve' | 'deny'; duration?: string; remember?: string; account?: string } = {}): Promise<FlowStep> {
     return this.postJson(`${startUrl}/decision`, {
-      decision: choice.decision ?? 'approve', duration: choice.duration ?? '1h', ...(choice.remember ? { remember: choice.remember } : {}), binding: this.binding(startUrl),
+      decision: choice.decision ?? 'approve', duration: choice.duration ?? '1h', ...(choice.remember ? { remember: choice.remember } : {}),
+      ...(choice.account ? { account: choice.account } : {}), binding: this.binding(startUrl),
     });
   }
 

@@ -58,10 +58,12 @@ describe('Agent Auth wire contract', () => {
     assert.deepEqual(wait.body, { status: 'timeout', token: null });
   });
 
-  test('authenticate: old client body (explicit agent_id null) gets all four keys', async () => {
+  test('authenticate: old client body (explicit agent_id null) gets all four keys (plus upstream\'s user_id and metadata)', async () => {
     const res = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['read'], user_id: 'me', ls_user_id: null, agent_id: null } });
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body).sort(), ['auth_id', 'status', 'token', 'url']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['auth_id', 'metadata', 'status', 'token', 'url', 'user_id']);
+    assert.equal(res.body.user_id, 'me');
+    assert.equal(res.body.metadata, null);
     assert.equal(res.body.status, 'pending');
     assert.equal(res.body.token, null);
     assert.match(res.body.url, new RegExp(`^${b.url}/start/[A-Za-z0-9_-]{43}$`));
@@ -86,7 +88,7 @@ describe('Agent Auth wire contract', () => {
 
   test('authenticate: check_only reports without creating a request; force_new makes a new one', async () => {
     const check = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['never-asked'], check_only: true } });
-    assert.deepEqual(check.body, { status: 'pending', url: null, auth_id: null, token: null });
+    assert.deepEqual(check.body, { status: 'pending', url: null, auth_id: null, token: null, user_id: 'default', metadata: null });
     const normal = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['f'] } });
     const forced = await b.api('/v2/auth/authenticate', { body: { provider: 'test-idp', scopes: ['f'], force_new: true } });
     assert.notEqual(forced.body.auth_id, normal.body.auth_id);

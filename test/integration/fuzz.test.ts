@@ -240,6 +240,8 @@ function families(fx: Fixture): fc.Arbitrary<FuzzCase> {
   );
 
   const providerIds = ['test-idp', 'fz-a', 'fz-b', 'nope'];
+  const accountIds = ['00000000-0000-4000-8000-000000000000', 'exists', 'workspace'];
+  const agentIds = ['fz-agent', 'other'];
   const deletableProviders = ['fz-a', 'fz-b', 'nope'];
   const authIds = [fx.pendingId, fx.deniedId, 'lk-auth-unknown'];
   const waitIds = [fx.deniedId, 'lk-auth-unknown', `${fx.pendingId}x`];
@@ -281,6 +283,18 @@ function families(fx: Fixture): fc.Arbitrary<FuzzCase> {
     make('sdk', 'GET', at(tail('/tokens/exists', query(['provider_id'], queryValue(providerIds)))), sdkAuth),
     make('sdk', 'DELETE', at(tail('/tokens', query(['provider_id'], queryValue(providerIds)))), sdkAuth),
     make('sdk', 'POST', at(tail('/callback/', segment(providerIds))), sdkAuth, jsonBody([['code', 'c'], ['state', 's']])),
+    // Several accounts per provider (issue 14), together one family's share of the cases.
+    fc.oneof(
+      make('sdk', 'GET', at(fc.oneof(fc.constant('/tokens'), tail('/tokens', query(['provider_id'], queryValue(providerIds))))), sdkAuth),
+      make('sdk', 'PATCH', at(tail('/tokens/', segment(accountIds), '/metadata')), sdkAuth, jsonBody([['provider_account_label', 'fuzz'], ['is_default', true]])),
+      make('sdk', 'DELETE', at(tail('/tokens/', segment(accountIds))), sdkAuth),
+      make('sdk', 'GET', at(tail('/agents/', segment(agentIds), '/connections')), sdkAuth),
+      make('sdk', 'POST', at(tail('/agents/', segment(agentIds), '/connections')), sdkAuth, jsonBody([['oauth_token_id', accountIds[0] ?? '']])),
+      make('sdk', 'DELETE', at(tail('/agents/', segment(agentIds), '/connections/', segment(accountIds))), sdkAuth),
+      make('sdk', 'POST', at(tail('/agents/', segment(agentIds), '/providers/', segment(providerIds), '/tokens')), sdkAuth, jsonBody([['access_token', 'fz-imported'], ['scopes', ['openid']], ['expires_in_seconds', 60]])),
+      make('sdk', 'GET', at(fc.constant('/tokens/workspace/slack/exists')), sdkAuth),
+      make('sdk', 'DELETE', at(fc.constant('/tokens/workspace/slack')), sdkAuth),
+    ),
   );
 
   const callbackQuery = query(['state', 'code', 'error', 'error_description', 'iss'], queryValue(['x'.repeat(43), 'abc', '<b>bad</b>', 'https%3A%2F%2Fevil.example']));
@@ -452,7 +466,8 @@ function checkAnswer(method: string, path: string, a: FuzzAnswer, ctx: { url: st
     return;
   }
   // 2xx: the route's documented success.
-  assert.equal(a.status, 200, `success other than 200: ${what}`);
+  assert.equal(a.status, route.success, `success other than ${route.success}: ${what}`);
+  if (a.status === 204) return assert.equal(a.body, '', `204 with a body: ${what}`);
   if (route.kind === 'sse') return assert.ok(a.stream || head, `events route without an event stream: ${what}`);
   assert.ok(!a.stream, `an event stream from ${route.name}: ${what}`);
   if (route.kind === 'html') return assert.match(type, /^text\/html/, `page route without HTML: ${what}`);

@@ -65,7 +65,7 @@ function providerFrom(input: ProviderInput): Provider {
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_post', providerType: null,
     authorizationParams: input.authorizationParams ?? {}, allowedRedirectUris: [], mcpServerUrl: null, isDynamicClient: false,
     revocationUrl: input.revocationUrl ?? null, issuer: null, issParameterSupported: false,
-    templateId: input.templateId ?? null, createdAt: 0, updatedAt: 0,
+    templateId: input.templateId ?? null, userinfoUrl: null, createdAt: 0, updatedAt: 0,
   };
 }
 

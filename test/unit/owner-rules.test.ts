@@ -143,7 +143,9 @@ describe('S37 revocation during an authenticate', () => {
     const h = coreHarness(held.script);
     const { record: agent } = h.core.keys.create('mid-flight', 'agent', TEST_ACTOR);
     await connected(h, agent, null);
-    h.core.grants.create(ownerVia(), { keyId: agent.id, providerId: 'idp', userId: 'default', agentId: null }, ['read'], 'forever');
+    const subject = { keyId: agent.id, providerId: 'idp', userId: 'default', agentId: null };
+    // A grant names the account it covers (issue 14).
+    h.core.grants.create(ownerVia(), subject, ['read'], 'forever', h.core.connections.find(subject)?.id ?? null);
     h.clock.advance(3590_000);
     held.hold();
     const call = h.core.authenticate(agent, { provider: 'idp', scopes: ['read'] });

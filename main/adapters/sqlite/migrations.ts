@@ -142,4 +142,43 @@ export const MIGRATIONS: readonly string[] = [
   -- Append-only: entries are never edited; only retention removes old ones.
   CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
   `,
+  /* 4: several accounts per provider (issue 14): connection labels and defaults, grants that
+     name the account they cover, agent connections, request targets */ `
+  DROP INDEX connections_slot;
+  ALTER TABLE connections ADD COLUMN account_label TEXT;
+  ALTER TABLE connections ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE connections ADD COLUMN source TEXT NOT NULL DEFAULT 'flow' CHECK (source IN ('flow', 'import'));
+  ALTER TABLE connections ADD COLUMN installation_id INTEGER;
+  ALTER TABLE connections ADD COLUMN metadata TEXT;
+  -- Until now each (provider, key, user, agent) slot held one connection: it is that slot's default.
+  UPDATE connections SET is_default = 1;
+  CREATE INDEX connections_namespace ON connections (provider_id, key_id, user_id, agent_id);
+  CREATE UNIQUE INDEX connections_one_default ON connections (provider_id, key_id, user_id, coalesce(agent_id, x'00')) WHERE is_default = 1;
+
+  ALTER TABLE grants ADD COLUMN connection_id TEXT;
+  -- An existing "yes" covered the slot's only connection: it now names that account.
+  UPDATE grants SET connection_id = (
+    SELECT c.id FROM connections c
+    WHERE c.provider_id = grants.provider_id AND c.key_id = grants.key_id AND c.user_id = grants.user_id AND c.agent_id IS grants.agent_id
+  ) WHERE effect = 'allow';
+
+  ALTER TABLE auth_requests ADD COLUMN token_id TEXT;
+  ALTER TABLE auth_requests ADD COLUMN make_default INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE auth_requests ADD COLUMN ls_user_id TEXT;
+  ALTER TABLE auth_requests ADD COLUMN redirect_uri TEXT;
+
+  ALTER TABLE providers ADD COLUMN userinfo_url TEXT;
+
+  CREATE TABLE agent_connections (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (key_id, agent_id, provider_id)
+  ) STRICT;
+  CREATE INDEX agent_connections_connection ON agent_connections (connection_id);
+  `,
 ];

@@ -22,6 +22,7 @@ import { createOAuthClient } from '../../adapters/oauth-client.ts';
 import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.ts';
 import { cryptoIds, systemClock } from '../../adapters/system.ts';
 import { ActivityLog, type Actor } from '../../core/activity.ts';
+import { PROVIDER_TYPES } from '../../contract/agent-auth.ts';
 import { LatchkeyError } from '../../core/errors.ts';
 import { loopbackBaseUrl, redirectUri } from '../../core/links.ts';
 import { discoverMcpProvider } from '../../core/mcp/discover-mcp-provider.ts';
@@ -275,9 +276,14 @@ function exportFields(p: ProviderRecord, secret: string | null) {
   return {
     name: p.name, clientId: p.clientId, clientSecret: secret, authUrl: p.authUrl, tokenUrl: p.tokenUrl,
     usesPkce: p.usesPkce, codeChallengeMethod: p.codeChallengeMethod === null ? null : 'S256' as const, tokenEndpointAuthMethod: p.tokenEndpointAuthMethod,
-    providerType: p.providerType, authorizationParams: p.authorizationParams, allowedRedirectUris: p.allowedRedirectUris,
+    providerType: wireProviderType(p.providerType), authorizationParams: p.authorizationParams, allowedRedirectUris: p.allowedRedirectUris,
     revocationUrl: p.revocationUrl,
   };
+}
+
+/** Only upstream's provider_type values travel (the target refuses others with a 422); any other is sent as null. */
+function wireProviderType(t: string | null): (typeof PROVIDER_TYPES)[number] | null {
+  return PROVIDER_TYPES.find((x) => x === t) ?? null;
 }
 
 const travelsAsDiscovery = (p: ProviderRecord): boolean => p.providerType === 'mcp' && p.mcpServerUrl !== null;

@@ -21,6 +21,7 @@ export const DEVELOPER_TEMPLATES: readonly ProviderTemplate[] = [
       'gist': 'Create and edit gists',
     },
     refresh: { issued: 'app-setting', rotates: true },
+    identity: { url: 'https://api.github.com/user', fields: [['login']] },
     quirks: {
       // Without this header GitHub answers application/x-www-form-urlencoded.
       tokenHeaders: { Accept: 'application/json' },

@@ -23,6 +23,7 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
       'https://www.googleapis.com/auth/drive.file': 'Files in Drive that you open or create with this app',
     },
     refresh: { issued: 'offline', rotates: false },
+    identity: { url: 'https://openidconnect.googleapis.com/v1/userinfo', fields: [['email']] },
     docsUrl: 'https://console.cloud.google.com/apis/credentials',
     notes: 'Create a "Desktop app" client. Apps in testing mode lose their refresh tokens after 7 days; Google keeps at most 100 refresh tokens per account and client.',
   }),
@@ -69,6 +70,8 @@ export const WORKSPACE_TEMPLATES: readonly ProviderTemplate[] = [
       'im:history': 'Read your direct messages',
     },
     refresh: { issued: 'app-setting', rotates: true },
+    // The token response's authed_user (promoted to the top by tokenResponsePath) names the user.
+    identity: { fields: [['id']] },
     quirks: {
       scopeSeparator: ',',
       // Latchkey brokers user tokens: user scopes go in user_scope, and the user token

@@ -63,6 +63,8 @@ export interface RefreshBehaviour {
   rotates: boolean;
 }
 
+export interface AccountIdentity { url?: string; fields: string[][] }
+
 export interface ProviderTemplate {
   /** Also the default provider_id, so it must match PROVIDER_ID_PATTERN. */
   id: string;
@@ -79,6 +81,12 @@ export interface ProviderTemplate {
   variables?: TemplateVariable[];
   refresh?: RefreshBehaviour;
   quirks: ProviderQuirks;
+  /**
+   * Where the signed-in account's label comes from (issue 14): a JSON document fetched with
+   * the new access token (`url`), else the token response itself. Each field is a path; the
+   * first one holding a non-empty string wins. Not an endpoint quirk: it never changes a token call.
+   */
+  identity?: AccountIdentity;
   /** Where to create the OAuth app, shown in the UI. */
   docsUrl?: string;
   notes?: string;

@@ -73,7 +73,7 @@ export function providerUseCases(deps: ProviderUseCaseDeps) {
       return providers.create({
         providerId: input.providerId, name: input.name, clientId: input.clientId, clientSecret: secret,
         authUrl: meta.authorization_endpoint, tokenUrl: meta.token_endpoint, revocationUrl: meta.revocation_endpoint ?? null,
-        usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer,
+        usesPkce: true, tokenEndpointAuthMethod: method, issuer: meta.issuer, userinfoUrl: meta.userinfo_endpoint ?? null,
         issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
       }, actor, `discovered from issuer ${meta.issuer}`);
     },
@@ -117,6 +117,7 @@ export function providerUseCases(deps: ProviderUseCaseDeps) {
       const grantCount = store.grants.listAll(clock.now()).filter((g) => g.providerId === providerId).length;
       store.transaction(() => {
         store.grants.deleteForProvider(providerId);
+        store.agentConnections.deleteForProvider(providerId);
         store.flows.deleteForProvider(providerId);
         store.requests.deleteForProvider(providerId);
         providers.removeRecord(providerId, actor, `${doomed.length} connection(s), ${grantCount} grant(s), ${pending.length} pending request(s) removed`);

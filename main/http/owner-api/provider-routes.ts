@@ -46,7 +46,7 @@ export function providerRoutes(core: Core): Router {
 
   r.patch('/providers/:providerId', (req, res) => {
     const b = parse(updateProviderBody, req.body ?? {}, 'body');
-    const updated = core.updateProvider(req.params.providerId, providerPatchFromWire(b), ownerPrincipal(res));
+    const updated = core.updateProvider(req.params.providerId, providerPatchFromWire(b, { nullMeans: 'clear', pathProviderId: req.params.providerId }), ownerPrincipal(res));
     res.json(providerView(core, updated));
   });
 

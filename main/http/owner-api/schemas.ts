@@ -59,6 +59,9 @@ export const activityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+export const updateConnectionBody = z.object({ label: safeText(200).nullish(), is_default: z.boolean().nullish() });
+export const bindAgentBody = z.object({ agent_id: safeText(256).min(1, 'agent_id must not be empty') });
+
 export const loginBody = z.object({ login_token: z.string().min(16).max(256) });
 
 /**
@@ -74,6 +77,8 @@ export const startDecisionBody = z.object({
   /** With deny: how long to remember it ('once' = just this request), as on the Pending card. */
   remember: durations.default('once'),
   binding: browserBinding.optional(),
+  /** With approve: the account picked on /start (an account id, or 'new' for another sign-in; issue 14). */
+  account: z.string().min(1).max(64).optional(),
 });
 export const continueBody = z.object({ binding: browserBinding });
 export const callbackPageBody = z.object({ query: z.string().max(8192), binding: browserBinding });

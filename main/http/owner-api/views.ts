@@ -54,6 +54,8 @@ export function connectionView(core: Core, c: Connection, now: number): Connecti
     expires_at: isoOrNull(c.expiresAt), last_refresh_at: isoOrNull(c.lastRefreshAt),
     next_refresh_at: nextRefreshAt(core, c, now),
     created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+    label: c.label, is_default: c.isDefault, source: c.source,
+    bound_agents: core.accounts.bindingsOf(c.id).map((b) => ({ binding_id: b.id, agent_id: b.agentId })),
   };
 }
 

@@ -39,12 +39,22 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:24817';
 
 export type AuthenticateParams = CamelParams<Omit<Wire.AuthenticateRequest, 'scopes'>> & { scopes: readonly string[] };
 
-/** `authenticate`'s answer: `url` is called `authUrl` in the JS SDK. */
-export type AuthResult =
-  | { status: 'completed'; token: string; authUrl: null; authId: null; expiresAt: string | null }
-  | { status: 'pending'; token: null; authUrl: string; authId: string; expiresAt: null }
+/** Which account a `completed` answer released. */
+export type AuthMetadata = Camel<Wire.AuthenticateMetadata>;
+
+/** `authenticate`'s answer: `url` is called `authUrl` in the JS SDK; `userId` is the user the broker resolved. */
+export type AuthResult = { userId: string } & (
+  | { status: 'completed'; token: string; authUrl: null; authId: null; expiresAt: string | null; metadata: AuthMetadata }
+  | { status: 'pending'; token: null; authUrl: string; authId: string; expiresAt: null; metadata: null }
   /** `checkOnly` with nothing to give: no request was created. */
-  | { status: 'pending'; token: null; authUrl: null; authId: null; expiresAt: null };
+  | { status: 'pending'; token: null; authUrl: null; authId: null; expiresAt: null; metadata: null });
+
+/** One account at a provider; never any token material. */
+export type TokenSummary = Camel<Wire.TokenSummary>;
+export type UpdateTokenParams = CamelParams<Wire.UpdateTokenRequest>;
+/** An account bound to an agent. */
+export type AgentConnection = Camel<Wire.AgentConnectionResponse>;
+export type UpsertAgentTokenParams = CamelParams<Wire.UpsertAgentTokenRequest>;
 
 export type WaitResult =
   | { status: 'completed'; token: string; expiresAt: string | null }
@@ -57,9 +67,12 @@ export type UpdateOAuthProviderParams = CamelParams<Wire.UpdateProviderRequest>;
 export type DiscoverMcpProviderParams = CamelParams<Wire.McpDiscoverRequest>;
 
 function authResult(r: Wire.AuthenticateResponse): AuthResult {
-  if (r.status === 'completed') return { status: 'completed', token: r.token, authUrl: null, authId: null, expiresAt: r.expires_at ?? null };
-  if (r.url !== null) return { status: 'pending', token: null, authUrl: r.url, authId: r.auth_id, expiresAt: null };
-  return { status: 'pending', token: null, authUrl: null, authId: null, expiresAt: null };
+  const userId = r.user_id;
+  if (r.status === 'completed') {
+    return { status: 'completed', token: r.token, authUrl: null, authId: null, expiresAt: r.expires_at ?? null, userId, metadata: camelKeys(r.metadata) };
+  }
+  if (r.url !== null) return { status: 'pending', token: null, authUrl: r.url, authId: r.auth_id, expiresAt: null, userId, metadata: null };
+  return { status: 'pending', token: null, authUrl: null, authId: null, expiresAt: null, userId, metadata: null };
 }
 
 function waitResult(r: Wire.WaitResponse): WaitResult {
@@ -97,7 +110,7 @@ export class Client {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
+  async #call<T>(method: string, path: string, body?: unknown, timeoutMs = this.#timeoutMs, expected: 200 | 201 | 204 = 200): Promise<T> {
     const url = `${this.apiUrl}/v2/auth${path}`;
     const headers: Record<string, string> = { 'x-api-key': this.#apiKey };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -112,9 +125,9 @@ export class Client {
       if (isConnectionRefused(err)) throw new LatchkeyUnreachableError(url, 'refused', 'connection refused', { cause: err });
       throw new LatchkeyUnreachableError(url, 'network', rootMessage(err), { cause: err });
     }
-    // Only 200 is success, as in the Python SDK.
-    if (res.status !== 200) throw new AgentAuthError(res.status, text);
-    return JSON.parse(text) as T;
+    // Only 200 is success, as in the Python SDK; the account routes answer upstream's 201/204.
+    if (res.status !== expected) throw new AgentAuthError(res.status, text);
+    return (expected === 204 ? undefined : JSON.parse(text)) as T;
   }
 
   /** Ask for a token: `completed` with it, or `pending` with the link the human opens (`authUrl`). */
@@ -159,5 +172,51 @@ export class Client {
 
   async revokeTokens(providerId: string): Promise<Camel<Wire.RevokeTokensResponse>> {
     return camelKeys(await this.#call<Wire.RevokeTokensResponse>('DELETE', `/tokens?provider_id=${seg(providerId)}`));
+  }
+
+  // ---- several accounts per provider (upstream's token and agent-connection routes) ----
+
+  /** This key's accounts, optionally for one provider. */
+  async listTokens(providerId?: string): Promise<TokenSummary[]> {
+    const q = providerId === undefined ? '' : `?provider_id=${seg(providerId)}`;
+    return (await this.#call<Wire.TokenSummary[]>('GET', `/tokens${q}`)).map((t) => camelKeys(t));
+  }
+
+  /** Relabel an account or make it the default; omitted (or null) fields stay as they are. */
+  async updateToken(tokenId: string, patch: UpdateTokenParams): Promise<TokenSummary> {
+    return camelKeys(await this.#call<Wire.TokenSummary>('PATCH', `/tokens/${seg(tokenId)}/metadata`, snakeKeys(patch)));
+  }
+
+  /** Revoke at the provider (RFC 7009, best effort), then delete. */
+  async deleteToken(tokenId: string): Promise<void> {
+    await this.#call<undefined>('DELETE', `/tokens/${seg(tokenId)}`, undefined, this.#timeoutMs, 204);
+  }
+
+  async listAgentConnections(agentId: string): Promise<AgentConnection[]> {
+    return (await this.#call<Wire.AgentConnectionsResponse>('GET', `/agents/${seg(agentId)}/connections`)).data.map((c) => camelKeys(c));
+  }
+
+  /** Owner key only: hand one of this key's accounts to an agent (recorded as an approval). */
+  async createAgentConnection(agentId: string, oauthTokenId: string): Promise<AgentConnection> {
+    const body: Wire.CreateAgentConnectionRequest = { oauth_token_id: oauthTokenId };
+    return camelKeys(await this.#call<Wire.AgentConnectionResponse>('POST', `/agents/${seg(agentId)}/connections`, body, this.#timeoutMs, 201));
+  }
+
+  async deleteAgentConnection(agentId: string, connectionId: string): Promise<void> {
+    await this.#call<undefined>('DELETE', `/agents/${seg(agentId)}/connections/${seg(connectionId)}`, undefined, this.#timeoutMs, 204);
+  }
+
+  /** Owner key only: import a token obtained elsewhere as the agent's account for the provider. */
+  async upsertAgentProviderToken(agentId: string, providerId: string, params: UpsertAgentTokenParams): Promise<AgentConnection> {
+    return camelKeys(await this.#call<Wire.AgentConnectionResponse>('POST', `/agents/${seg(agentId)}/providers/${seg(providerId)}/tokens`, snakeKeys(params), this.#timeoutMs, 201));
+  }
+
+  async slackWorkspaceTokensExist(): Promise<boolean> {
+    return (await this.#call<Wire.SlackWorkspaceExistsResponse>('GET', '/tokens/workspace/slack/exists')).has_token;
+  }
+
+  /** Owner key only: revoke and delete every Slack account. */
+  async revokeSlackWorkspaceTokens(): Promise<Wire.SlackWorkspaceRevokeResponse> {
+    return this.#call('DELETE', '/tokens/workspace/slack');
   }
 }

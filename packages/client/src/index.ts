@@ -2,7 +2,7 @@
 export { Client, DEFAULT_API_URL } from './client.ts';
 export type {
   AuthResult, AuthenticateParams, ClientOptions, CreateOAuthProviderParams, DiscoverMcpProviderParams, FetchLike, OAuthProvider,
-  UpdateOAuthProviderParams, WaitResult,
+  UpdateOAuthProviderParams, WaitResult, AuthMetadata, TokenSummary, UpdateTokenParams, AgentConnection, UpsertAgentTokenParams,
 } from './client.ts';
 export { AgentAuthError, LatchkeyUnreachableError, type UnreachableReason } from './errors.ts';
 export type { Camel, CamelKey } from './case.ts';

@@ -17,14 +17,29 @@ export interface AuthenticateRequest {
   agent_id?: string | null | undefined;
   force_new?: boolean | null | undefined;
   check_only?: boolean | null | undefined;
+  /** One account (a UUID from GET /v2/auth/tokens); absent: the agent's bound account, else the default. */
+  token_id?: string | null | undefined;
+  /** A new account made by this request's consent becomes the default (default true). */
+  is_default?: boolean | null | undefined;
+  /** Only Latchkey's own callback or one of the provider's `allowed_redirect_uris`. */
+  redirect_uri?: string | null | undefined;
+  /** Upstream's hosted-OAuth switch: accepted and ignored (there is no hosted OAuth app locally). */
+  use_agent_builder_public_oauth?: boolean | null | undefined;
 }
 
-/** All four keys always present, null where unused (the old client reads them with `[...]`). */
-export type AuthenticateResponse =
-  | { status: 'completed'; url: null; auth_id: null; token: string; expires_at?: string }
-  | { status: 'pending'; url: string; auth_id: string; token: null }
+/** On `completed`: the account released. Null otherwise. */
+export interface AuthenticateMetadata { token_id: string; provider_account_label: string | null }
+
+/**
+ * All four SDK keys always present, null where unused (the old client reads them with `[...]`),
+ * plus upstream's `user_id` (the user the request was resolved to) and `metadata`.
+ * `connection_required` and `token_expired` are never sent (docs/api-compatibility.md).
+ */
+export type AuthenticateResponse = { user_id: string } & (
+  | { status: 'completed'; url: null; auth_id: null; token: string; expires_at?: string; metadata: AuthenticateMetadata }
+  | { status: 'pending'; url: string; auth_id: string; token: null; metadata: null }
   /** `check_only` with nothing to give: no request was created. */
-  | { status: 'pending'; url: null; auth_id: null; token: null };
+  | { status: 'pending'; url: null; auth_id: null; token: null; metadata: null });
 
 /**
  * GET /v2/auth/wait/{auth_id}?timeout=N. `denied` and `failed` are Latchkey's: both SDK
@@ -65,6 +80,9 @@ export interface ProviderResponse {
   has_client_secret: boolean;
 }
 
+/** Upstream's provider types; `mcp` is only ever set by mcp-discover, never accepted as input. */
+export type ProviderTypeInput = 'microsoft' | 'salesforce' | 'slack' | 'x';
+
 /** The fields a provider is created with, and (all optional) updated with. */
 export interface ProviderFields {
   name: string;
@@ -75,7 +93,8 @@ export interface ProviderFields {
   uses_pkce?: boolean | null | undefined;
   code_challenge_method?: 'S256' | null | undefined;
   token_endpoint_auth_method?: TokenEndpointAuthMethod | null | undefined;
-  provider_type?: string | null | undefined;
+  provider_type?: ProviderTypeInput | null | undefined;
+  /** Added to the authorization URL; a key the broker sets itself (state, PKCE, scope…) is a 422. */
   authorization_params?: Record<string, string> | null | undefined;
   allowed_redirect_uris?: string[] | null | undefined;
   revocation_url?: string | null | undefined;
@@ -84,8 +103,26 @@ export interface ProviderFields {
 /** POST /v2/auth/providers */
 export interface CreateProviderRequest extends ProviderFields { provider_id: string }
 
-/** PATCH /v2/auth/providers/{provider_id}: any subset of the create fields, `{}` included. */
-export type UpdateProviderRequest = { [K in keyof ProviderFields]?: ProviderFields[K] | undefined };
+/**
+ * PATCH /v2/auth/providers/{provider_id}: the updatable fields, each optional; null leaves a
+ * field unchanged. `provider_id` must equal the path (else 400); `provider_type`,
+ * `mcp_server_url` and `is_dynamic_client` are not updatable and ignored, as upstream.
+ */
+export interface UpdateProviderRequest {
+  name?: string | null | undefined;
+  client_id?: string | null | undefined;
+  client_secret?: string | null | undefined;
+  auth_url?: string | null | undefined;
+  token_url?: string | null | undefined;
+  uses_pkce?: boolean | null | undefined;
+  code_challenge_method?: 'S256' | null | undefined;
+  /** Latchkey extension (upstream does not update it). */
+  token_endpoint_auth_method?: TokenEndpointAuthMethod | null | undefined;
+  authorization_params?: Record<string, string> | null | undefined;
+  allowed_redirect_uris?: string[] | null | undefined;
+  revocation_url?: string | null | undefined;
+  provider_id?: string | null | undefined;
+}
 
 /** POST /v2/auth/providers/mcp-discover. `client_id`/`client_secret` are Latchkey's, for servers without dynamic registration. */
 export interface McpDiscoverRequest {
@@ -113,6 +150,59 @@ export interface CallbackRequest {
   binding?: string | undefined;
 }
 export interface CallbackResponse { status: string; provider_id: string; detail?: string }
+
+/** GET /v2/auth/tokens[?provider_id=]: one account, never any token material (upstream OAuthTokenSummary). */
+export interface TokenSummary {
+  id: string;
+  provider_id: string;
+  provider_account_label: string | null;
+  scopes: string[];
+  expires_at: string | null;
+  is_default: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** PATCH /v2/auth/tokens/{token_id}/metadata: null or absent leaves a field unchanged. */
+export interface UpdateTokenRequest {
+  provider_account_label?: string | null | undefined;
+  is_default?: boolean | null | undefined;
+}
+
+/** An account bound to an agent (upstream AgentConnectionResponse: every field present). */
+export interface AgentConnectionResponse {
+  id: string;
+  agent_id: string;
+  oauth_token_id: string;
+  provider_id: string;
+  provider_account_label: string | null;
+  scopes: string[];
+  expires_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** GET /v2/auth/agents/{agent_id}/connections */
+export interface AgentConnectionsResponse { data: AgentConnectionResponse[] }
+
+/** POST /v2/auth/agents/{agent_id}/connections (owner only, 201) */
+export interface CreateAgentConnectionRequest { oauth_token_id: string }
+
+/** POST /v2/auth/agents/{agent_id}/providers/{provider_id}/tokens (owner only, 201): import a token for the agent. */
+export interface UpsertAgentTokenRequest {
+  access_token: string;
+  refresh_token?: string | null | undefined;
+  expires_in_seconds?: number | null | undefined;
+  scopes?: string[] | undefined;
+  provider_account_label?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
+
+/** GET /v2/auth/tokens/workspace/slack/exists */
+export interface SlackWorkspaceExistsResponse { has_token: boolean }
+
+/** DELETE /v2/auth/tokens/workspace/slack (owner only) */
+export interface SlackWorkspaceRevokeResponse { message: string; revoked: number }
 
 /** One FastAPI-style validation issue: `loc` names the field, e.g. `["body", "scopes", 0]`. */
 export interface ValidationIssue { loc: Array<string | number>; msg: string; type: string }

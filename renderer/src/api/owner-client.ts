@@ -8,7 +8,7 @@ import type {
   AcceptPairingBody, ActivityPage, EventTicketResponse, LoginBody, LoginResponse, LogoutResponse, OwnerSessionView, ApproveBody, ApproveResponse, ConnectionView, ConsentLinkResponse, CreateKeyBody, CreateKeyResponse,
   CreateProviderBody, DeleteProviderResponse, DenyBody, DenyDurationWire, GrantDurationWire, GrantView, KeyView,
   PairingView, PendingRequestView, ProviderView, ReissueOwnerResponse, SessionView, SettingsView, TemplateView, UpdateProviderBody,
-  UpdateSettingsBody,
+  UpdateSettingsBody, UpdateConnectionRequest, BindAgentRequest,
 } from '../../../main/http/owner-api-types.ts';
 import { ApiError, detailFrom } from './api-error.ts';
 import { browserTokenStore, type TokenStore } from './session-store.ts';
@@ -71,6 +71,11 @@ export class OwnerClient {
   refreshConnection(id: string): Promise<ConnectionView> { return this.#call('POST', `/connections/${seg(id)}/refresh`, {}); }
   reconnect(id: string): Promise<ConsentLinkResponse> { return this.#call('POST', `/connections/${seg(id)}/reconnect`, {}); }
   deleteConnection(id: string): Promise<unknown> { return this.#call('DELETE', `/connections/${seg(id)}`); }
+  /** Relabel an account, or make it the default of its provider, user and agent. */
+  updateConnection(id: string, body: UpdateConnectionRequest): Promise<ConnectionView> { return this.#call('PATCH', `/connections/${seg(id)}`, body); }
+  /** Hand the account to an agent of its key: an approval until the binding is removed. */
+  bindAgent(id: string, agentId: string): Promise<ConnectionView> { return this.#call('POST', `/connections/${seg(id)}/agents`, { agent_id: agentId } satisfies BindAgentRequest); }
+  unbindAgent(id: string, bindingId: string): Promise<ConnectionView> { return this.#call('DELETE', `/connections/${seg(id)}/agents/${seg(bindingId)}`); }
 
   grants(): Promise<GrantView[]> { return this.#call('GET', '/grants'); }
   revokeGrant(id: string): Promise<unknown> { return this.#call('DELETE', `/grants/${seg(id)}`); }

@@ -40,8 +40,8 @@ function scriptedBroker(answers: Array<AuthResult | Error>, waits: WaitResult[] 
   return { asked, tokens };
 }
 
-const completed = (token: string, expiresAt: string | null = null): AuthResult => ({ status: 'completed', token, authUrl: null, authId: null, expiresAt });
-const pending = (id: string): AuthResult => ({ status: 'pending', token: null, authUrl: `http://127.0.0.1:1/start/${id}`, authId: id, expiresAt: null });
+const completed = (token: string, expiresAt: string | null = null): AuthResult => ({ status: 'completed', token, authUrl: null, authId: null, expiresAt, userId: 'default', metadata: { tokenId: 't', providerAccountLabel: null } });
+const pending = (id: string): AuthResult => ({ status: 'pending', token: null, authUrl: `http://127.0.0.1:1/start/${id}`, authId: id, expiresAt: null, userId: 'default', metadata: null });
 
 /** An MCP server that accepts only `good` tokens; answers what `refuse` says for the others. */
 function scriptedServer(good: Set<string>, refuse: (token: string) => Response) {

@@ -58,7 +58,7 @@ const init = (id: number, capabilities: Record<string, unknown> = {}, name = 'cl
 describe('relay', () => {
   test('S15 a server that echoes the Authorization header: the token never reaches the MCP client, nor stderr', async () => {
     const tokens = new BrokerTokens({ brokerHint: 'latchkey serve', connect: async () => ({ providerId: 'p', auth: {
-      authenticate: async () => ({ status: 'completed', token: TOKEN, authUrl: null, authId: null, expiresAt: null }),
+      authenticate: async () => ({ status: 'completed' as const, token: TOKEN, authUrl: null, authId: null, expiresAt: null, userId: 'default', metadata: { tokenId: 't', providerAccountLabel: null } }),
       waitForCompletion: async () => ({ status: 'timeout', token: null }),
     } }) });
     const r = await relayWith(tokens, echoingServer());
@@ -76,8 +76,8 @@ describe('relay', () => {
     let approve = false;
     const tokens = new BrokerTokens({ brokerHint: 'latchkey serve', connect: async () => ({ providerId: 'p', auth: {
       authenticate: async () => (approve
-        ? { status: 'completed', token: 'ok', authUrl: null, authId: null, expiresAt: null }
-        : { status: 'pending', token: null, authUrl: 'http://127.0.0.1:1/start/abc', authId: 'lk-auth-1', expiresAt: null }),
+        ? { status: 'completed', token: 'ok', authUrl: null, authId: null, expiresAt: null, userId: 'default', metadata: { tokenId: 't', providerAccountLabel: null } }
+        : { status: 'pending', token: null, authUrl: 'http://127.0.0.1:1/start/abc', authId: 'lk-auth-1', expiresAt: null, userId: 'default', metadata: null }),
       waitForCompletion: async () => { await new Promise((res) => setTimeout(res, 20)); return { status: 'not_found', token: null }; },
     } }) });
     const server = echoingServer();

@@ -14,7 +14,7 @@ export function requestRecord(overrides: Partial<AuthRequestRecord> = {}): AuthR
   return {
     authId, startToken: `start-${authId}`, dedupeKey: authId, keyId: 'key-owner', providerId: 'github', userId: 'me',
     agentId: 'triage-bot', scopes: ['repo'], consentScopes: ['repo'], status: 'pending', approved: false, needsConsent: true,
-    autoApproved: false, forceNew: false, grantDuration: null, decidedVia: null, connectionId: null, detail: null,
+    autoApproved: false, forceNew: false, tokenId: null, makeDefault: true, lsUserId: null, redirectUri: null, grantDuration: null, decidedVia: null, connectionId: null, detail: null,
     createdAt: 0, expiresAt: 15 * 60_000, decidedAt: null,
     ...overrides,
   };
