@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { createBroker, type Broker, type BrokerOptions } from '../../main/compose.ts';
 import { silentLogger } from '../../main/adapters/logger.ts';
 
@@ -17,6 +18,17 @@ export interface TestBroker extends Broker {
 
 export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'latchkey-test-'));
+}
+
+/** For a describe block: a maker of temp homes, all removed after the block. */
+export function tempHomes(): () => string {
+  const homes: string[] = [];
+  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  return () => {
+    const h = tempHome();
+    homes.push(h);
+    return h;
+  };
 }
 
 export async function startTestBroker(options: Partial<BrokerOptions> = {}): Promise<TestBroker> {

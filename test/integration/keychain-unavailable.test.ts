@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { CLI, startServe, type ServeProcess } from '../helpers/serve-process.ts';
-import { providerBody, tempHome } from '../helpers/test-broker.ts';
+import { providerBody, tempHomes } from '../helpers/test-broker.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
 const SEEDED_SECRET = 'seeded-client-secret-5b1d0c7e9a';
@@ -99,12 +98,10 @@ async function refusesSecrets(server: ServeProcess, home: string, reason: RegExp
 }
 
 describe('S24 no usable keychain', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const newHome = tempHomes();
 
   test('S24 no D-Bus session: serve starts, says UNAVAILABLE and how to fix it, refuses secrets with 503, stores nothing in plaintext', async () => {
-    const home = tempHome();
-    homes.push(home);
+    const home = newHome();
     const server = await startServe(home, { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' } });
     try {
       await refusesSecrets(server, home, /Failed to connect to socket \/nonexistent/);
@@ -114,10 +111,9 @@ describe('S24 no usable keychain', () => {
   });
 
   test('S24 a locked keyring (gnome-keyring running, nobody to answer the unlock prompt): the same refusals', { skip: haveGnomeKeyring ? false : 'needs dbus-run-session and gnome-keyring-daemon' }, async () => {
-    const home = tempHome();
+    const home = newHome();
     // A user home of its own, whose login keyring exists (created unlocked once) but is locked now.
-    const user = mkdtempSync(join(tmpdir(), 'latchkey-locked-'));
-    homes.push(home, user);
+    const user = newHome();
     mkdirSync(join(user, 'run'), { mode: 0o700 });
     const env = { ...process.env, HOME: user, XDG_RUNTIME_DIR: join(user, 'run'), XDG_DATA_HOME: join(user, 'data'), XDG_CONFIG_HOME: join(user, 'config'), DISPLAY: '', WAYLAND_DISPLAY: '' };
     const seed = `import { Entry } from '@napi-rs/keyring'; new Entry('latchkey-test-seed', 'x', { linux: { store: 'secret-service' } }).setPassword('y');`;

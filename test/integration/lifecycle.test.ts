@@ -18,7 +18,7 @@ import type { ApiKey } from '../../main/core/model.ts';
 import { readRuntime, readRuntimeRecord, runtimePath } from '../../main/runtime-file.ts';
 import { alive, processTree } from '../helpers/process-tree.ts';
 import { signIn, type OwnerSession } from '../helpers/owner-session.ts';
-import { providerBody, startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
+import { providerBody, startTestBroker, tempHome, tempHomes, type TestBroker } from '../helpers/test-broker.ts';
 import { ownerVia } from '../helpers/owner.ts';
 
 const ISSUER = 'http://127.0.0.1:9';
@@ -332,13 +332,11 @@ const started: ChildProcess[] = [];
 after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
 
 describe('issue 12 §3: signals to the pid the user started stop the broker gracefully and leave no process', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const newHome = tempHomes();
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`S30 ${signal} to bin/latchkey.js serve: open wait answered, port and runtime.json gone, exit 0, no process of the tree left`, async () => {
-      const home = tempHome();
-      homes.push(home);
+      const home = newHome();
       const s = await startBin(home);
       let tree: number[] = [];
       try {
@@ -372,9 +370,7 @@ describe('issue 12 §3: signals to the pid the user started stop the broker grac
 });
 
 describe('issue 12 §2: one broker per home', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
-  const fresh = (): string => { const h = tempHome(); homes.push(h); return h; };
+  const fresh = tempHomes();
 
   test('a second serve on the same home exits 3 naming the first (pid, URL) and leaves its runtime.json and port alone', async () => {
     const home = fresh();
@@ -445,12 +441,10 @@ describe('issue 12 §2: one broker per home', () => {
 });
 
 describe('S40 the home, the log and runtime.json are private; request bodies time out', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const newHome = tempHomes();
 
   test('S40 a home given with --home that does not exist is created 0700 and the log 0600 (umask 022)', async () => {
-    const parent = tempHome();
-    homes.push(parent);
+    const parent = newHome();
     const home = join(parent, 'new', 'home');
     const s = await startBin(home);
     try {
@@ -466,8 +460,7 @@ describe('S40 the home, the log and runtime.json are private; request bodies tim
   });
 
   test('S40 an existing world-readable runtime.json and log are narrowed to 0600 before the secret goes in', async () => {
-    const home = tempHome();
-    homes.push(home);
+    const home = newHome();
     writeFileSync(runtimePath(home), '{"pid":1,"startedAt":"then"}', { mode: 0o644 });
     chmodSync(runtimePath(home), 0o644);
     writeFileSync(join(home, 'latchkey.log'), '', { mode: 0o644 });

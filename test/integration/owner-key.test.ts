@@ -7,13 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { openSqliteStore } from '../../main/adapters/sqlite/sqlite-store.ts';
 import { sha256 } from '../../main/core/hash.ts';
 import { CLI, startServe } from '../helpers/serve-process.ts';
-import { tempHome } from '../helpers/test-broker.ts';
+import { tempHomes } from '../helpers/test-broker.ts';
 
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
 
@@ -25,12 +24,10 @@ function latchkey(args: string[], env: NodeJS.ProcessEnv = {}) {
 const providers = (url: string, key: string) => fetch(`${url}/v2/auth/providers`, { headers: { 'x-api-key': key } }).then((r) => r.status);
 
 describe('issue 12 §5 the owner key is never lost', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const newHome = tempHomes();
 
   test('keychain unavailable, then available: no unsealable key is minted; then one is, and env prints it from the broker without keychain access', async () => {
-    const home = tempHome();
-    homes.push(home);
+    const home = newHome();
     const first = await startServe(home, { env: NO_KEYCHAIN });
     let out = first.output();
     assert.equal(first.ownerKey, '', 'no owner key while it cannot be stored');
@@ -66,8 +63,7 @@ describe('issue 12 §5 the owner key is never lost', () => {
   });
 
   test('an owner key that was never stored (older versions): the hint names reissue-owner, which prints a new key once and revokes the old one', async () => {
-    const home = tempHome();
-    homes.push(home);
+    const home = newHome();
     const first = await startServe(home);
     const sealedKey = first.ownerKey;
     assert.equal(await first.stop(), 0);
@@ -105,8 +101,7 @@ describe('issue 12 §5 the owner key is never lost', () => {
   });
 
   test('reissue-owner with the keychain unavailable is refused (the new key could not be stored either) and changes nothing', async () => {
-    const home = tempHome();
-    homes.push(home);
+    const home = newHome();
     const server = await startServe(home, { env: NO_KEYCHAIN });
     try {
       const res = await fetch(`${server.url}/ui/api/keys/reissue-owner`, { method: 'POST', headers: { 'x-latchkey-control': server.control, 'content-type': 'application/json' }, body: '{}' });

@@ -5,9 +5,9 @@
  * gnome-keyring of the test session and back.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { openSqliteStore } from '../../main/adapters/sqlite/sqlite-store.ts';
 import { silentLogger } from '../../main/adapters/logger.ts';
 import { cryptoIds, systemClock } from '../../main/adapters/system.ts';
@@ -16,7 +16,7 @@ import { ProviderService } from '../../main/core/providers.ts';
 import { openHome, passphraseFromFile } from '../../main/home.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { startServe } from '../helpers/serve-process.ts';
-import { providerBody, tempHome } from '../helpers/test-broker.ts';
+import { providerBody, tempHomes } from '../helpers/test-broker.ts';
 
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
 const SECRET = 'client-secret-under-passphrase-7f3a91';
@@ -57,13 +57,11 @@ async function clientSecretOf(home: string, file: string | null, providerId: str
 }
 
 describe('the passphrase vault', () => {
-  const homes: string[] = [];
-  after(() => { for (const h of homes) rmSync(h, { recursive: true, force: true }); });
+  const newHome = tempHomes();
 
   test('opt in with --vault passphrase: remembered, on the banner and in the owner API; secrets at rest are ciphertext; a wrong passphrase refuses to start and changes nothing', async () => {
-    const home = tempHome();
-    const dir = tempHome();
-    homes.push(home, dir);
+    const home = newHome();
+    const dir = newHome();
     const right = passphraseFile(dir, 'right', 'correct horse battery staple');
     const wrong = passphraseFile(dir, 'wrong', 'incorrect horse battery staple');
 
@@ -107,9 +105,8 @@ describe('the passphrase vault', () => {
   });
 
   test('switching vaults is explicit and re-seals every secret: passphrase → keychain → passphrase', async () => {
-    const home = tempHome();
-    const dir = tempHome();
-    homes.push(home, dir);
+    const home = newHome();
+    const dir = newHome();
     const file = passphraseFile(dir, 'p', 'a long enough passphrase');
     const server = await startServe(home, { args: ['--vault', 'passphrase'], env: { LATCHKEY_PASSPHRASE_FILE: file } });
     const ownerKey = server.ownerKey;

@@ -5,6 +5,7 @@ import { useApp } from '../app-context.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { Copyable } from '../components/copyable.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
+import { RoleField } from '../components/role-field.tsx';
 import { Age } from '../components/time-text.tsx';
 import { useAction } from '../hooks/use-action.ts';
 import { useNow } from '../hooks/use-now.ts';
@@ -90,13 +91,7 @@ export function KeysSection() {
             aria-invalid={labelError ? true : undefined} aria-describedby={labelError ? `${id}-label-error` : undefined} />
           {labelError ? <p id={`${id}-label-error`} className="error-text">{labelError}</p> : null}
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>Role</label>
-          <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value === 'owner' ? 'owner' : 'agent')}>
-            <option value="agent">Agent</option>
-            <option value="owner">Owner</option>
-          </select>
-        </div>
+        <RoleField id={`${id}-role`} role={role} onChange={setRole} />
         <button type="submit" className="btn primary" disabled={action.busy}>Create key</button>
       </form>
       {action.error ? <ErrorNotice error={action.error} /> : null}

@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import type { PairingView } from '../../../main/http/owner-api-types.ts';
 import { useApp } from '../app-context.ts';
 import { ErrorNotice } from '../components/error-notice.tsx';
+import { RoleField } from '../components/role-field.tsx';
 import { Age } from '../components/time-text.tsx';
 import { useAction } from '../hooks/use-action.ts';
 import { useNow } from '../hooks/use-now.ts';
@@ -55,13 +56,7 @@ function PairingCard({ pairing: p, onDone }: { pairing: PairingView; onDone: () 
           <label htmlFor={`${id}-label`}>Label</label>
           <input id={`${id}-label`} type="text" value={label} placeholder={`key ${p.key_hint}`} onChange={(e) => setLabel(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>Role</label>
-          <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value === 'owner' ? 'owner' : 'agent')}>
-            <option value="agent">Agent</option>
-            <option value="owner">Owner</option>
-          </select>
-        </div>
+        <RoleField id={`${id}-role`} role={role} onChange={setRole} />
         <button type="submit" className="btn primary" disabled={action.busy}>Accept</button>
         <button type="button" className="btn danger-outline" disabled={action.busy} onClick={() => void reject()}>Reject</button>
       </form>
