@@ -107,18 +107,3 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   }
   return undefined;
 }
-
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    const name = part.slice(0, i).trim();
-    const value = part.slice(i + 1).trim();
-    if (!out.has(name)) {
-      try { out.set(name, decodeURIComponent(value)); } catch { /* a malformed cookie is no cookie */ }
-    }
-  }
-  return out;
-}

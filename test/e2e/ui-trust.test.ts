@@ -9,9 +9,9 @@
  * Screenshots land in test-results/screens/trust-*.png; LATCHKEY_UPDATE_SCREENSHOTS=1 also
  * refreshes docs/screenshots/ (the README gallery).
  */
+import { assertNoAxeViolations } from '../helpers/axe.ts';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -27,28 +27,10 @@ import { HttpBrowser } from '../helpers/http-browser.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, tempHome, type TestBroker } from '../helpers/test-broker.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS_SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 420, height: 800 };
-
-interface AxeViolation { id: string; impact: string | null; help: string; targets: string[] }
-
-/** axe-core over CDP (the page's CSP stays on); every rule, every impact: zero violations. */
-async function assertNoAxeViolations(page: Page, where: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const axe = (window as any).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return {
-      passed: r.passes.length as number,
-      violations: r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n: any) => String(n.target)) })) as AxeViolation[],
-    };
-  });
-  assert.ok(result.passed > 5, `${where}: axe checked the page`);
-  assert.deepEqual(result.violations, [], `${where}: ${JSON.stringify(result.violations, null, 2)}`);
-}
 
 /** Neither the document nor the page's own scroll box scrolls sideways. */
 async function assertNoSidewaysScroll(page: Page, where: string): Promise<void> {

@@ -7,9 +7,9 @@
  * (test-results/screens/ui-*.png; the README gallery comes from ui-trust.test.ts) and
  * checked with axe-core: no serious or critical violations.
  */
+import { assertNoAxeViolations } from '../helpers/axe.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -19,26 +19,7 @@ import { SCREENSHOT_DIR, launchChromium } from '../helpers/chromium.ts';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.ts';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface AxeViolation { id: string; impact: string | null; help: string; targets: string[] }
-
-/** axe-core in the page (evaluated over CDP, so the page's strict CSP stays on). */
-async function assertAccessible(page: Page, where: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return {
-      passed: result.passes.length as number,
-      violations: result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n: any) => String(n.target)) })) as AxeViolation[],
-    };
-  });
-  assert.ok(violations.passed > 5, `${where}: axe checked the page`);
-  const blocking = violations.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(blocking, [], `${where}: ${JSON.stringify(blocking, null, 2)}`);
-}
 
 /** A 1280×800 shot of the page from its top, without the passing toasts. */
 async function shoot(page: Page, name: string): Promise<void> {
@@ -105,7 +86,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     const res = await context.request.get(`${b.url}/`);
     assert.match(res.headers()['content-security-policy'] ?? '', /^default-src 'none'; script-src 'self';/);
     await shoot(page, 'pending-empty');
-    await assertAccessible(page, 'Pending (empty)');
+    await assertNoAxeViolations(page, 'Pending (empty)', { impacts: ['serious', 'critical'] });
   });
 
   test('adding a provider from a template shows the exact redirect URI to register', async () => {
@@ -119,7 +100,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     const expected = `${b.url}/host-oauth-callback/github`;
     assert.equal(await page.getByLabel('Redirect URI', { exact: true }).textContent(), expected);
     await shoot(page, 'providers-add-template');
-    await assertAccessible(page, 'Add provider from a template');
+    await assertNoAxeViolations(page, 'Add provider from a template', { impacts: ['serious', 'critical'] });
     await page.getByRole('button', { name: 'Add provider' }).click();
 
     await page.getByText('GitHub is ready.').waitFor();
@@ -144,7 +125,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByText('Test IdP is ready.').waitFor();
     await page.getByRole('article', { name: /Test IdP/ }).waitFor();
     await shoot(page, 'providers');
-    await assertAccessible(page, 'Providers');
+    await assertNoAxeViolations(page, 'Providers', { impacts: ['serious', 'critical'] });
   });
 
   test('an agent request appears live, is approved for 1 h, and consent at the provider completes it', async () => {
@@ -163,10 +144,10 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.ok(await card.getByText('openid').isVisible());
     assert.ok(await page.getByRole('navigation').getByLabel('1 waiting').isVisible());
     await shoot(page, 'pending');
-    await assertAccessible(page, 'Pending (one request)');
+    await assertNoAxeViolations(page, 'Pending (one request)', { impacts: ['serious', 'critical'] });
     await page.emulateMedia({ colorScheme: 'dark' });
     await shoot(page, 'pending-dark');
-    await assertAccessible(page, 'Pending (dark theme)');
+    await assertNoAxeViolations(page, 'Pending (dark theme)', { impacts: ['serious', 'critical'] });
     await page.emulateMedia({ colorScheme: 'light' });
 
     await card.getByLabel('Allow', { exact: true }).selectOption('1h');
@@ -196,14 +177,14 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     assert.match(text ?? '', /triage-bot via owner/);
     assert.match(text ?? '', /OK/);
     await shoot(page, 'connections');
-    await assertAccessible(page, 'Connections');
+    await assertNoAxeViolations(page, 'Connections', { impacts: ['serious', 'critical'] });
 
     await go('#/grants', 'Grants');
     const grant = page.getByRole('row', { name: /triage-bot via owner.*alice.*test-idp/ });
     await grant.waitFor();
     assert.match((await grant.textContent()) ?? '', /in (59|60) min|in 1 h/);
     await shoot(page, 'grants');
-    await assertAccessible(page, 'Grants');
+    await assertNoAxeViolations(page, 'Grants', { impacts: ['serious', 'critical'] });
   });
 
   test('revoking the connection (after a confirmation) removes it everywhere', async () => {
@@ -211,7 +192,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByRole('button', { name: 'Revoke Test IdP for alice' }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke Test IdP for alice?' });
     await dialog.waitFor();
-    await assertAccessible(page, 'Revoke confirmation');
+    await assertNoAxeViolations(page, 'Revoke confirmation', { impacts: ['serious', 'critical'] });
     await dialog.getByRole('button', { name: 'Revoke connection' }).click();
     await page.getByText('No connections yet').waitFor();
     assert.equal(b.core.listConnections().length, 0);
@@ -247,7 +228,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByRole('button', { name: 'Bind agent' }).click();
     await page.getByRole('button', { name: 'Unbind helper-bot from Test IdP for alice (personal)' }).waitFor();
     assert.deepEqual(b.core.accounts.bindingsOf(home.id).map((x) => x.agentId), ['helper-bot']);
-    await assertAccessible(page, 'Connections with accounts');
+    await assertNoAxeViolations(page, 'Connections with accounts', { impacts: ['serious', 'critical'] });
     await shoot(page, 'connections-accounts');
   });
 
@@ -265,7 +246,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
       at = next;
     }
     await shoot(page, 'activity');
-    await assertAccessible(page, 'Activity');
+    await assertNoAxeViolations(page, 'Activity', { impacts: ['serious', 'critical'] });
 
     await page.getByLabel('Provider', { exact: true }).selectOption('test-idp');
     await until(async () => (await rows.evaluateAll((trs) => trs.every((tr) => tr.textContent?.includes('test-idp')))) && (await rows.count()) > 0, 'the provider filter');
@@ -303,7 +284,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await pairing.waitFor({ state: 'detached' });
     assert.equal((await b.api('/v2/auth/tokens/exists?provider_id=test-idp', { key: stranger })).status, 200);
     await shoot(page, 'settings');
-    await assertAccessible(page, 'Settings');
+    await assertNoAxeViolations(page, 'Settings', { impacts: ['serious', 'critical'] });
   });
 
   test('editing a provider sends only what changed; deleting one says what goes with it', async () => {
@@ -340,7 +321,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await otherPage.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
     await other.close();
     await shoot(page, 'settings-sessions');
-    await assertAccessible(page, 'Settings with sessions');
+    await assertNoAxeViolations(page, 'Settings with sessions', { impacts: ['serious', 'critical'] });
 
     // The window's own button; then a fresh link signs it in again.
     await page.getByRole('navigation', { name: 'Latchkey' }).getByRole('button', { name: 'Sign out' }).click();
@@ -357,7 +338,7 @@ describe('the Latchkey window in Chromium against a real broker', () => {
     await page.getByRole('heading', { level: 1, name: 'Sign in again' }).waitFor();
     assert.ok(await page.getByText('npx latchkey ui', { exact: true }).isVisible());
     await shoot(page, 'signed-out');
-    await assertAccessible(page, 'Sign in again');
+    await assertNoAxeViolations(page, 'Sign in again', { impacts: ['serious', 'critical'] });
     assert.deepEqual(pageProblems, [], 'no page errors or CSP violations');
   });
 });
