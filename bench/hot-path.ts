@@ -6,6 +6,7 @@
  * interleaved baseline/Latchkey pairs and reports the median ratio with its spread. Both
  * servers run in their own child process, pinned to a core apart from the load generator.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { BaselineReady } from './baseline-server.ts';
@@ -116,8 +117,10 @@ export async function hotPath(ctx: BenchContext): Promise<{ rows: Row[]; details
       if (ctx.profileDir) {
         // A profile of the steady state only: one more run at 64 connections, after the measured ones.
         await broker.call('profileStart');
-        await load(brokerUrl, 64, seconds, request);
+        const profiled = await load(brokerUrl, 64, seconds, request);
         await broker.call('profileStop', { file: join(ctx.profileDir, 'hot-path.cpuprofile') });
+        // For µs per request in the summary (bench/profile.ts).
+        writeFileSync(join(ctx.profileDir, 'hot-path.requests'), String(profiled.requests));
       }
       const rows: Row[] = [];
       const range = (s: Spread, digits = 2): string => (rounds > 1 ? ` (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : '');

@@ -15,7 +15,7 @@
  * limit for the 10,000 long-polls. All traffic stays on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -107,7 +107,9 @@ let profile: ReturnType<typeof hotSpots> | undefined;
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) {
-    profile = hotSpots(join(profileDir, file), 30);
+    const countFile = join(profileDir, file.replace(/\.cpuprofile$/, '.requests'));
+    const requests = existsSync(countFile) ? Number(readFileSync(countFile, 'utf8')) : undefined;
+    profile = hotSpots(join(profileDir, file), 30, requests);
     console.error(`\nHot-path broker profile (${join(profileDir, file)}):\n${formatHotSpots(profile)}`);
   }
 }
