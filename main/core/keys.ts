@@ -46,8 +46,13 @@ export class KeyService {
   readonly #activity: ActivityLog;
   readonly #failures: RateLimiter;
   readonly #allFailures: RateLimiter;
-  /** Digest → key: the hot path never touches SQLite for key lookups. */
+  /**
+   * Digest → key: the hot path never touches SQLite for key lookups. Our own writes reload
+   * it; a key created or revoked by another process (the `latchkey` CLI) changes the store's
+   * external version, which reloads it on the next call.
+   */
   #byHash = new Map<string, ApiKey>();
+  #byHashVersion = -1;
 
   constructor(deps: { store: Store; vault: Vault; clock: Clock; ids: Ids; activity: ActivityLog; events?: EventBus }) {
     this.#activity = deps.activity;
@@ -64,6 +69,7 @@ export class KeyService {
   }
 
   #reload(): void {
+    this.#byHashVersion = this.#store.externalVersion();
     this.#byHash = new Map(this.#store.keys.list().filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
   }
 
@@ -172,6 +178,7 @@ export class KeyService {
    */
   authenticate(presented: string | undefined): ApiKey {
     const hash = presented ? sha256(presented) : undefined;
+    if (this.#store.externalVersion() !== this.#byHashVersion) this.#reload();
     const key = hash ? this.#byHash.get(hash) : undefined;
     if (key) return key;
     this.#failures.take(hash ?? 'missing');

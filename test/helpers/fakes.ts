@@ -83,11 +83,14 @@ export interface CoreHarness {
   store: SqliteStore;
 }
 
-/** Core over real SQLite (:memory:), the real vault on an in-memory keychain, a fake clock and provider. */
-export function coreHarness(script: TokenScript, options: { refreshMarginMs?: number } = {}): CoreHarness {
+/**
+ * Core over real SQLite (:memory:, or the file `dbPath` when a test needs a second
+ * connection), the real vault on an in-memory keychain, a fake clock and provider.
+ */
+export function coreHarness(script: TokenScript, options: { refreshMarginMs?: number; dbPath?: string } = {}): CoreHarness {
   const clock = new FakeClock();
   const oauth = new FakeOAuth(script);
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(options.dbPath ?? ':memory:');
   const vault = openVault({ keychain: () => memoryKeychain(), vaultId: 'unit' });
   const core = createCore({
     store, vault, clock, ids: cryptoIds, logger: quietLogger, oauth, baseUrl: () => 'http://127.0.0.1:24817',

@@ -2,13 +2,16 @@
  * The Store port over SQLite (better-sqlite3): WAL, synchronous=FULL so a committed token
  * set survives a power cut or kill -9 (S21, S26), prepared statements, migrations on open.
  * One builder per table below; `openSqliteStore` opens the file and puts them together.
+ * The reads of the authenticate hot path are answered from read-cache.ts, which every write
+ * of this process and every commit of another one empties.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ActivityFilter, ActivityEntry } from '../../core/model.ts';
+import type { ActivityFilter, ActivityEntry, Grant } from '../../core/model.ts';
 import type { Store } from '../../core/ports.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { ReadCache, type TrackedDb, copy, trackedDb, versionPerTurn } from './read-cache.ts';
 import {
   CONNECTION_COLUMNS, PROVIDER_COLUMNS, REQUEST_COLUMNS, type Row, activityFromRow, agentConnectionFromRow, cols, connectionFromRow,
   connectionParams, flowFromRow, grantFromRow, keyFromRow, pairingFromRow, providerFromRow, providerParams, requestFromRow,
@@ -23,7 +26,11 @@ export interface SqliteStore extends Store {
 }
 
 const first = <T>(row: Row | undefined, map: (r: Row) => T): T | undefined => (row ? map(row) : undefined);
-const query = <P extends unknown[]>(db: Db, sql: string) => db.prepare<P, Row>(sql);
+/** A hot-path read through the read cache; the caller gets its own copy. */
+const cachedCopy = <T extends object>(sql: TrackedDb, key: string, load: () => T | undefined): T | undefined => {
+  const value = sql.cache.get(key, load);
+  return value === undefined ? undefined : copy(value);
+};
 
 /** Open (creating the directory 0700 and the file 0600), set durability pragmas, migrate. */
 function openDatabase(path: string): Db {
@@ -38,21 +45,21 @@ function openDatabase(path: string): Db {
   return db;
 }
 
-function settingsTable(db: Db): Store['settings'] {
-  const get = query<[string]>(db, 'SELECT value FROM settings WHERE key = ?');
-  const set = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+function settingsTable(sql: TrackedDb): Store['settings'] {
+  const get = sql.read<[string]>('SELECT value FROM settings WHERE key = ?');
+  const set = sql.write('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   return {
     get: (key) => first(get.get(key), (r) => str(r.value)),
     set: (key, value) => { set.run(key, value); },
   };
 }
 
-function providersTable(db: Db): Store['providers'] {
-  const list = query<[]>(db, 'SELECT * FROM providers ORDER BY created_at, provider_id');
-  const get = query<[string]>(db, 'SELECT * FROM providers WHERE provider_id = ?');
-  const insert = db.prepare(`INSERT INTO providers (${cols(PROVIDER_COLUMNS)}) VALUES (${vals(PROVIDER_COLUMNS)})`);
-  const update = db.prepare(`UPDATE providers SET ${sets(PROVIDER_COLUMNS, ['id'])} WHERE id = @id`);
-  const del = db.prepare('DELETE FROM providers WHERE provider_id = ?');
+function providersTable(sql: TrackedDb): Store['providers'] {
+  const list = sql.read<[]>('SELECT * FROM providers ORDER BY created_at, provider_id');
+  const get = sql.read<[string]>('SELECT * FROM providers WHERE provider_id = ?');
+  const insert = sql.write(`INSERT INTO providers (${cols(PROVIDER_COLUMNS)}) VALUES (${vals(PROVIDER_COLUMNS)})`);
+  const update = sql.write(`UPDATE providers SET ${sets(PROVIDER_COLUMNS, ['id'])} WHERE id = @id`);
+  const del = sql.write('DELETE FROM providers WHERE provider_id = ?');
   return {
     list: () => list.all().map(providerFromRow),
     get: (id) => first(get.get(id), providerFromRow),
@@ -62,64 +69,65 @@ function providersTable(db: Db): Store['providers'] {
   };
 }
 
-function keysTable(db: Db): Store['keys'] {
-  const list = query<[]>(db, 'SELECT * FROM api_keys ORDER BY created_at');
-  const byHash = query<[string]>(db, 'SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL');
-  const byId = query<[string]>(db, 'SELECT * FROM api_keys WHERE id = ?');
-  const insert = db.prepare('INSERT INTO api_keys (id, label, role, hash, created_at, revoked_at) VALUES (@id, @label, @role, @hash, @createdAt, @revokedAt)');
-  const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+function keysTable(sql: TrackedDb): Store['keys'] {
+  const list = sql.read<[]>('SELECT * FROM api_keys ORDER BY created_at');
+  const byHash = sql.read<[string]>('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL');
+  const byId = sql.read<[string]>('SELECT * FROM api_keys WHERE id = ?');
+  const insert = sql.write('INSERT INTO api_keys (id, label, role, hash, created_at, revoked_at) VALUES (@id, @label, @role, @hash, @createdAt, @revokedAt)');
+  const revoke = sql.write('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   return {
     list: () => list.all().map(keyFromRow),
     byHash: (h) => first(byHash.get(h), keyFromRow),
-    byId: (id) => first(byId.get(id), keyFromRow),
+    // S37's release-time check on every token released.
+    byId: (id) => cachedCopy(sql, `key ${id}`, () => first(byId.get(id), keyFromRow)),
     insert: (k) => { insert.run(k); },
     revoke: (id, at) => { revoke.run(at, id); },
   };
 }
 
-function connectionsTable(db: Db): Store['connections'] {
+function connectionsTable(sql: TrackedDb): Store['connections'] {
   const ns = 'provider_id = ? AND key_id = ? AND user_id = ? AND agent_id IS ?';
-  const findDefault = query<[string, string, string, string | null]>(db, `SELECT * FROM connections WHERE ${ns} AND is_default = 1`);
-  const listIn = query<[string, string, string, string | null]>(db, `SELECT * FROM connections WHERE ${ns} ORDER BY created_at, rowid`);
-  const byId = query<[string]>(db, 'SELECT * FROM connections WHERE id = ?');
-  const forKey = query<[string]>(db, 'SELECT * FROM connections WHERE key_id = ? ORDER BY created_at');
-  const forKeyProvider = query<[string, string]>(db, 'SELECT * FROM connections WHERE key_id = ? AND provider_id = ? ORDER BY created_at');
-  const all = query<[]>(db, 'SELECT * FROM connections ORDER BY created_at');
+  const findDefault = sql.read<[string, string, string, string | null]>(`SELECT * FROM connections WHERE ${ns} AND is_default = 1`);
+  const listIn = sql.read<[string, string, string, string | null]>(`SELECT * FROM connections WHERE ${ns} ORDER BY created_at, rowid`);
+  const byId = sql.read<[string]>('SELECT * FROM connections WHERE id = ?');
+  const forKey = sql.read<[string]>('SELECT * FROM connections WHERE key_id = ? ORDER BY created_at');
+  const forKeyProvider = sql.read<[string, string]>('SELECT * FROM connections WHERE key_id = ? AND provider_id = ? ORDER BY created_at');
+  const all = sql.read<[]>('SELECT * FROM connections ORDER BY created_at');
   // Identity columns (namespace, source, created_at) never change after the insert.
-  const upsert = db.prepare(`INSERT INTO connections (${cols(CONNECTION_COLUMNS)}) VALUES (${vals(CONNECTION_COLUMNS)})
+  const upsert = sql.write(`INSERT INTO connections (${cols(CONNECTION_COLUMNS)}) VALUES (${vals(CONNECTION_COLUMNS)})
     ON CONFLICT(id) DO UPDATE SET ${CONNECTION_COLUMNS.filter((c) => !['id', 'provider_id', 'key_id', 'user_id', 'agent_id', 'source', 'created_at'].includes(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`);
-  const clearDefault = db.prepare(`UPDATE connections SET is_default = 0 WHERE is_default = 1 AND id <> @id
+  const clearDefault = sql.write(`UPDATE connections SET is_default = 0 WHERE is_default = 1 AND id <> @id
     AND (provider_id, key_id, user_id, coalesce(agent_id, x'00')) = (SELECT provider_id, key_id, user_id, coalesce(agent_id, x'00') FROM connections WHERE id = @id)`);
-  const markDefault = db.prepare('UPDATE connections SET is_default = 1 WHERE id = @id');
-  const del = db.prepare('DELETE FROM connections WHERE id = ?');
+  const markDefault = sql.write('UPDATE connections SET is_default = 1 WHERE id = @id');
+  const del = sql.write('DELETE FROM connections WHERE id = ?');
   return {
-    findDefault: (p, k, u, a) => first(findDefault.get(p, k, u, a), connectionFromRow),
+    findDefault: (p, k, u, a) => cachedCopy(sql, `default ${JSON.stringify([p, k, u, a])}`, () => first(findDefault.get(p, k, u, a), connectionFromRow)),
     listIn: (p, k, u, a) => listIn.all(p, k, u, a).map(connectionFromRow),
-    byId: (id) => first(byId.get(id), connectionFromRow),
+    byId: (id) => cachedCopy(sql, `connection ${id}`, () => first(byId.get(id), connectionFromRow)),
     listForKey: (k, p) => (p === undefined ? forKey.all(k) : forKeyProvider.all(k, p)).map(connectionFromRow),
     listAll: () => all.all().map(connectionFromRow),
     upsert: (c) => { upsert.run(connectionParams(c)); },
     setDefault: (id) => {
-      db.transaction(() => { clearDefault.run({ id }); markDefault.run({ id }); })();
+      sql.transaction(() => { clearDefault.run({ id }); markDefault.run({ id }); });
     },
     delete: (id) => { del.run(id); },
   };
 }
 
-function agentConnectionsTable(db: Db): Store['agentConnections'] {
-  const forAgent = query<[string, string]>(db, 'SELECT * FROM agent_connections WHERE key_id = ? AND agent_id = ? ORDER BY created_at');
-  const find = query<[string, string, string]>(db, 'SELECT * FROM agent_connections WHERE key_id = ? AND agent_id = ? AND provider_id = ?');
-  const byId = query<[string]>(db, 'SELECT * FROM agent_connections WHERE id = ?');
-  const forConnection = query<[string]>(db, 'SELECT * FROM agent_connections WHERE connection_id = ? ORDER BY created_at');
-  const all = query<[]>(db, 'SELECT * FROM agent_connections ORDER BY created_at');
-  const put = db.prepare(`INSERT INTO agent_connections (id, key_id, agent_id, provider_id, connection_id, created_by, created_at)
+function agentConnectionsTable(sql: TrackedDb): Store['agentConnections'] {
+  const forAgent = sql.read<[string, string]>('SELECT * FROM agent_connections WHERE key_id = ? AND agent_id = ? ORDER BY created_at');
+  const find = sql.read<[string, string, string]>('SELECT * FROM agent_connections WHERE key_id = ? AND agent_id = ? AND provider_id = ?');
+  const byId = sql.read<[string]>('SELECT * FROM agent_connections WHERE id = ?');
+  const forConnection = sql.read<[string]>('SELECT * FROM agent_connections WHERE connection_id = ? ORDER BY created_at');
+  const all = sql.read<[]>('SELECT * FROM agent_connections ORDER BY created_at');
+  const put = sql.write(`INSERT INTO agent_connections (id, key_id, agent_id, provider_id, connection_id, created_by, created_at)
     VALUES (@id, @keyId, @agentId, @providerId, @connectionId, @createdBy, @createdAt)
     ON CONFLICT(key_id, agent_id, provider_id) DO UPDATE SET id = excluded.id, connection_id = excluded.connection_id, created_by = excluded.created_by, created_at = excluded.created_at`);
-  const del = db.prepare('DELETE FROM agent_connections WHERE id = ?');
-  const delProvider = db.prepare('DELETE FROM agent_connections WHERE provider_id = ?');
+  const del = sql.write('DELETE FROM agent_connections WHERE id = ?');
+  const delProvider = sql.write('DELETE FROM agent_connections WHERE provider_id = ?');
   return {
     listForAgent: (k, a) => forAgent.all(k, a).map(agentConnectionFromRow),
-    find: (k, a, p) => first(find.get(k, a, p), agentConnectionFromRow),
+    find: (k, a, p) => cachedCopy(sql, `bound ${JSON.stringify([k, a, p])}`, () => first(find.get(k, a, p), agentConnectionFromRow)),
     byId: (id) => first(byId.get(id), agentConnectionFromRow),
     listForConnection: (c) => forConnection.all(c).map(agentConnectionFromRow),
     listAll: () => all.all().map(agentConnectionFromRow),
@@ -129,16 +137,16 @@ function agentConnectionsTable(db: Db): Store['agentConnections'] {
   };
 }
 
-function requestsTable(db: Db): Store['requests'] {
-  const get = query<[string]>(db, 'SELECT * FROM auth_requests WHERE auth_id = ?');
-  const byStart = query<[string]>(db, 'SELECT * FROM auth_requests WHERE start_token = ?');
-  const findPending = query<[string, number]>(db, "SELECT * FROM auth_requests WHERE dedupe_key = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1");
-  const findLatest = query<[string]>(db, 'SELECT * FROM auth_requests WHERE dedupe_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
-  const listPending = query<[number]>(db, "SELECT * FROM auth_requests WHERE status = 'pending' AND expires_at > ? ORDER BY created_at");
-  const insert = db.prepare(`INSERT INTO auth_requests (${cols(REQUEST_COLUMNS)}) VALUES (${vals(REQUEST_COLUMNS)})`);
-  const update = db.prepare(`UPDATE auth_requests SET ${sets(REQUEST_COLUMNS, ['auth_id'])} WHERE auth_id = @auth_id`);
-  const delProvider = db.prepare('DELETE FROM auth_requests WHERE provider_id = ?');
-  const prune = db.prepare("DELETE FROM auth_requests WHERE (status <> 'pending' AND decided_at < ?) OR (status = 'pending' AND expires_at < ?)");
+function requestsTable(sql: TrackedDb): Store['requests'] {
+  const get = sql.read<[string]>('SELECT * FROM auth_requests WHERE auth_id = ?');
+  const byStart = sql.read<[string]>('SELECT * FROM auth_requests WHERE start_token = ?');
+  const findPending = sql.read<[string, number]>("SELECT * FROM auth_requests WHERE dedupe_key = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1");
+  const findLatest = sql.read<[string]>('SELECT * FROM auth_requests WHERE dedupe_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  const listPending = sql.read<[number]>("SELECT * FROM auth_requests WHERE status = 'pending' AND expires_at > ? ORDER BY created_at");
+  const insert = sql.write(`INSERT INTO auth_requests (${cols(REQUEST_COLUMNS)}) VALUES (${vals(REQUEST_COLUMNS)})`);
+  const update = sql.write(`UPDATE auth_requests SET ${sets(REQUEST_COLUMNS, ['auth_id'])} WHERE auth_id = @auth_id`);
+  const delProvider = sql.write('DELETE FROM auth_requests WHERE provider_id = ?');
+  const prune = sql.write("DELETE FROM auth_requests WHERE (status <> 'pending' AND decided_at < ?) OR (status = 'pending' AND expires_at < ?)");
   return {
     get: (id) => first(get.get(id), requestFromRow),
     byStartToken: (t) => first(byStart.get(t), requestFromRow),
@@ -152,23 +160,30 @@ function requestsTable(db: Db): Store['requests'] {
   };
 }
 
-function grantsTable(db: Db): Store['grants'] {
+function grantsTable(sql: TrackedDb): Store['grants'] {
   const live = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND (uses_left IS NULL OR uses_left > 0)';
   // No ORDER BY here: with it SQLite re-prepares the statement on every call (found by
   // profiling the authenticate hot path: 14 µs vs 2 µs); the few rows are sorted in JS.
-  const listLive = query<[string, string, string, string | null, number]>(db, `SELECT * FROM grants WHERE key_id = ? AND provider_id = ? AND user_id = ? AND agent_id IS ? AND ${live}`);
-  const all = query<[number]>(db, `SELECT * FROM grants WHERE ${live} ORDER BY created_at`);
-  const insert = db.prepare(`INSERT INTO grants (id, key_id, agent_id, user_id, provider_id, scopes, connection_id, expires_at, uses_left, decided_via, created_at, revoked_at, effect)
+  const listLive = sql.read<[string, string, string, string | null, number]>(`SELECT * FROM grants WHERE key_id = ? AND provider_id = ? AND user_id = ? AND agent_id IS ? AND ${live}`);
+  const all = sql.read<[number]>(`SELECT * FROM grants WHERE ${live} ORDER BY created_at`);
+  const insert = sql.write(`INSERT INTO grants (id, key_id, agent_id, user_id, provider_id, scopes, connection_id, expires_at, uses_left, decided_via, created_at, revoked_at, effect)
     VALUES (@id, @keyId, @agentId, @userId, @providerId, @scopes, @connectionId, @expiresAt, @usesLeft, @decidedVia, @createdAt, @revokedAt, @effect)`);
-  const byId = query<[string]>(db, 'SELECT * FROM grants WHERE id = ?');
-  const spend = db.prepare('UPDATE grants SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0');
-  const revoke = db.prepare('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
-  const bindPending = db.prepare(`UPDATE grants SET connection_id = @connectionId WHERE connection_id IS NULL AND effect = 'allow' AND revoked_at IS NULL
+  const byId = sql.read<[string]>('SELECT * FROM grants WHERE id = ?');
+  const spend = sql.write('UPDATE grants SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0');
+  const revoke = sql.write('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const bindPending = sql.write(`UPDATE grants SET connection_id = @connectionId WHERE connection_id IS NULL AND effect = 'allow' AND revoked_at IS NULL
     AND key_id = @keyId AND provider_id = @providerId AND user_id = @userId AND agent_id IS @agentId`);
-  const revokeForConnection = db.prepare('UPDATE grants SET revoked_at = @at WHERE connection_id = @connectionId AND revoked_at IS NULL AND (@anyAgent = 1 OR agent_id IS @agentId)');
-  const delProvider = db.prepare('DELETE FROM grants WHERE provider_id = ?');
+  const revokeForConnection = sql.write('UPDATE grants SET revoked_at = @at WHERE connection_id = @connectionId AND revoked_at IS NULL AND (@anyAgent = 1 OR agent_id IS @agentId)');
+  const delProvider = sql.write('DELETE FROM grants WHERE provider_id = ?');
   return {
-    listLive: (k, p, u, a, now) => listLive.all(k, p, u, a, now).map(grantFromRow).sort((x, y) => x.createdAt - y.createdAt),
+    listLive: (k, p, u, a, now) => {
+      const read = (): Grant[] => listLive.all(k, p, u, a, now).map(grantFromRow).sort((x, y) => x.createdAt - y.createdAt);
+      const entry = sql.cache.get(`grants ${JSON.stringify([k, p, u, a])}`, () => ({ at: now, grants: read() }));
+      // Only time changes a live grant without a write: drop the ones expired since the read.
+      // A clock that went back could make one expired at `at` live again: ask SQLite then.
+      const grants = now >= entry.at ? entry.grants.filter((g) => g.expiresAt === null || g.expiresAt > now) : read();
+      return grants.map(copy);
+    },
     listAll: (now) => all.all(now).map(grantFromRow),
     byId: (id) => first(byId.get(id), grantFromRow),
     insert: (g) => { insert.run({ ...g, scopes: JSON.stringify(g.scopes) }); },
@@ -182,13 +197,13 @@ function grantsTable(db: Db): Store['grants'] {
   };
 }
 
-function pairingsTable(db: Db): Store['pairings'] {
-  const list = query<[]>(db, 'SELECT * FROM pairings ORDER BY last_seen_at DESC');
-  const byHash = query<[string]>(db, 'SELECT * FROM pairings WHERE key_hash = ?');
-  const byId = query<[string]>(db, 'SELECT * FROM pairings WHERE id = ?');
-  const upsert = db.prepare(`INSERT INTO pairings (id, key_hash, key_hint, first_seen_at, last_seen_at, attempts) VALUES (@id, @keyHash, @keyHint, @firstSeenAt, @lastSeenAt, @attempts)
+function pairingsTable(sql: TrackedDb): Store['pairings'] {
+  const list = sql.read<[]>('SELECT * FROM pairings ORDER BY last_seen_at DESC');
+  const byHash = sql.read<[string]>('SELECT * FROM pairings WHERE key_hash = ?');
+  const byId = sql.read<[string]>('SELECT * FROM pairings WHERE id = ?');
+  const upsert = sql.write(`INSERT INTO pairings (id, key_hash, key_hint, first_seen_at, last_seen_at, attempts) VALUES (@id, @keyHash, @keyHint, @firstSeenAt, @lastSeenAt, @attempts)
     ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at, attempts = excluded.attempts`);
-  const del = db.prepare('DELETE FROM pairings WHERE id = ?');
+  const del = sql.write('DELETE FROM pairings WHERE id = ?');
   return {
     list: () => list.all().map(pairingFromRow),
     byHash: (h) => first(byHash.get(h), pairingFromRow),
@@ -198,29 +213,29 @@ function pairingsTable(db: Db): Store['pairings'] {
   };
 }
 
-function activityTable(db: Db): Store['activity'] {
-  const insert = db.prepare(`INSERT INTO activity (at, type, key_id, key_label, agent_id, user_id, provider_id, scopes, auth_id, decision, channel, detail, count)
+function activityTable(sql: TrackedDb): Store['activity'] {
+  const insert = sql.write(`INSERT INTO activity (at, type, key_id, key_label, agent_id, user_id, provider_id, scopes, auth_id, decision, channel, detail, count)
     VALUES (@at, @type, @keyId, @keyLabel, @agentId, @userId, @providerId, @scopes, @authId, @decision, @channel, @detail, @count)`);
-  const prune = db.prepare('DELETE FROM activity WHERE at < ?');
+  const prune = sql.write('DELETE FROM activity WHERE at < ?');
   return {
     append: (entries) => {
-      db.transaction(() => {
+      sql.transaction(() => {
         for (const e of entries) insert.run({ ...e, scopes: e.scopes === null ? null : JSON.stringify(e.scopes) });
-      })();
+      });
     },
-    query: (f) => queryActivity(db, f),
+    query: (f) => queryActivity(sql, f),
     prune: (before) => prune.run(before).changes,
   };
 }
 
-function flowsTable(db: Db): Store['flows'] {
-  const get = query<[string]>(db, 'SELECT * FROM oauth_flows WHERE state_hash = ?');
-  const insert = db.prepare(`INSERT INTO oauth_flows (state_hash, auth_id, provider_id, binding_hash, code_verifier_ct, redirect_uri, created_at, used_at)
+function flowsTable(sql: TrackedDb): Store['flows'] {
+  const get = sql.read<[string]>('SELECT * FROM oauth_flows WHERE state_hash = ?');
+  const insert = sql.write(`INSERT INTO oauth_flows (state_hash, auth_id, provider_id, binding_hash, code_verifier_ct, redirect_uri, created_at, used_at)
     VALUES (@stateHash, @authId, @providerId, @bindingHash, @codeVerifierCiphertext, @redirectUri, @createdAt, @usedAt)`);
-  const markUsed = db.prepare('UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL');
-  const delProvider = db.prepare('DELETE FROM oauth_flows WHERE provider_id = ?');
-  const delUnusedForRequest = db.prepare('DELETE FROM oauth_flows WHERE auth_id = ? AND used_at IS NULL');
-  const prune = db.prepare('DELETE FROM oauth_flows WHERE created_at < ?');
+  const markUsed = sql.write('UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL');
+  const delProvider = sql.write('DELETE FROM oauth_flows WHERE provider_id = ?');
+  const delUnusedForRequest = sql.write('DELETE FROM oauth_flows WHERE auth_id = ? AND used_at IS NULL');
+  const prune = sql.write('DELETE FROM oauth_flows WHERE created_at < ?');
   return {
     get: (h) => first(get.get(h), flowFromRow),
     insert: (f) => { insert.run(f); },
@@ -233,22 +248,23 @@ function flowsTable(db: Db): Store['flows'] {
 
 export function openSqliteStore(path: string): SqliteStore {
   const db = openDatabase(path);
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const externalVersion = versionPerTurn(db);
+  const sql = trackedDb(db, new ReadCache(externalVersion));
   return {
     path,
     close: () => db.close(),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    externalVersion: () => dataVersion.get() as number,
-    settings: settingsTable(db),
-    providers: providersTable(db),
-    keys: keysTable(db),
-    connections: connectionsTable(db),
-    agentConnections: agentConnectionsTable(db),
-    requests: requestsTable(db),
-    grants: grantsTable(db),
-    pairings: pairingsTable(db),
-    activity: activityTable(db),
-    flows: flowsTable(db),
+    transaction: sql.transaction,
+    externalVersion,
+    settings: settingsTable(sql),
+    providers: providersTable(sql),
+    keys: keysTable(sql),
+    connections: connectionsTable(sql),
+    agentConnections: agentConnectionsTable(sql),
+    requests: requestsTable(sql),
+    grants: grantsTable(sql),
+    pairings: pairingsTable(sql),
+    activity: activityTable(sql),
+    flows: flowsTable(sql),
   };
 }
 
@@ -266,7 +282,7 @@ function migrate(db: Db): void {
 }
 
 /** Filtered, newest-first page of the activity log; filters are bound parameters, never spliced. */
-function queryActivity(db: Db, f: ActivityFilter): ActivityEntry[] {
+function queryActivity(sql: TrackedDb, f: ActivityFilter): ActivityEntry[] {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: Math.min(Math.max(f.limit, 1), 1000) };
   const add = (sql: string, name: string, value: unknown): void => {
@@ -282,6 +298,6 @@ function queryActivity(db: Db, f: ActivityFilter): ActivityEntry[] {
   add('at >= @since', 'since', f.since);
   add('at <= @until', 'until', f.until);
   add('id < @before', 'before', f.before);
-  const sql = `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-  return db.prepare<[Record<string, unknown>], Row>(sql).all(params).map(activityFromRow);
+  const text = `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+  return sql.read<[Record<string, unknown>]>(text).all(params).map(activityFromRow);
 }
