@@ -96,6 +96,16 @@ export function safeJsonReviver(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
+/**
+ * JSON.parse with safeJsonReviver's guarantee, without paying for the reviver on every call:
+ * a text holding neither `__proto__` nor a backslash (the only way to spell that key with
+ * escapes) cannot hold such a key, so the plain parse gives the same value. The reviver was
+ * 6 % of the authenticate hot path's CPU (issue 17).
+ */
+export function parseJsonSafely(text: string): unknown {
+  return text.includes('__proto__') || text.includes('\\') ? JSON.parse(text, safeJsonReviver) : JSON.parse(text);
+}
+
 /** The caller's API key: `x-api-key` (the SDK) or `Authorization: Bearer` (agent-auth-api.md §1). */
 export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const header = headers['x-api-key'];

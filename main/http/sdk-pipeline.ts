@@ -30,7 +30,7 @@ import { Forbidden, LatchkeyError, NotFound, ValidationFailed } from '../core/er
 import type { ApiKey } from '../core/model.ts';
 import type { Logger } from '../core/ports.ts';
 import { errorAnswer } from './error-handler.ts';
-import { MAX_BODY_BYTES, allowedHosts, isAllowedHost, isFromBrowser, isJsonContentType, presentedKey, safeJsonReviver } from './guards.ts';
+import { MAX_BODY_BYTES, allowedHosts, isAllowedHost, isFromBrowser, isJsonContentType, parseJsonSafely, presentedKey } from './guards.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** What a route's handler receives once every check has passed. */
@@ -145,7 +145,7 @@ function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return {};
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'), safeJsonReviver);
+    body = parseJsonSafely(raw.toString('utf8'));
   } catch {
     throw notJson();
   }

@@ -6,7 +6,16 @@ import type { AgentConnection, Connection, Provider } from '../core/model.ts';
 /** One organization per Latchkey install; the SDK only needs the field to exist. */
 export const LOCAL_ORGANIZATION_ID = '4c617463-686b-4579-8000-000000000001';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** The last conversion is kept: the hot path answers the same token's expiry call after call. */
+let lastMs = Number.NaN;
+let lastIso = '';
+const iso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 
 export function providerToWire(p: Provider, redirectUri: string): Wire.ProviderResponse {
   return {
