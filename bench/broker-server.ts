@@ -4,7 +4,7 @@
  * `info` (as `latchkey serve` runs it). Fixtures are made directly through `broker.core`, so
  * no provider is ever contacted except the local token endpoint given by `--token-url`.
  *
- * Commands (bench/helpers.ts forkServer): `pending`, `approve`, `expire`, `stats`,
+ * Commands (bench/helpers.ts forkServer): `pending`, `atProvider`, `approve`, `expire`, `stats`,
  * `profileStart`/`profileStop` (a V8 CPU profile of just the window between them), `close`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createLogger } from '../main/adapters/logger.ts';
 import { createBroker } from '../main/compose.ts';
+import { sha256 } from '../main/core/hash.ts';
 import type { TokenSet } from '../main/core/model.ts';
 import { BENCH_PROVIDER, BENCH_SCOPES, type BrokerReady, STORM_AGENT, serveCommands, settledMemory } from './helpers.ts';
 import { ownerVia, TEST_ACTOR } from '../test/helpers/owner.ts';
@@ -67,6 +68,25 @@ async function pending(count: number, tag: string): Promise<Array<{ authId: stri
   return out;
 }
 
+/**
+ * `count` requests each at the provider's door: a new agent key with no connection asks, the
+ * owner approves (as the CLI would), and the provider sign-in is begun for `binding` — what
+ * the /start page's Continue does. Answers what the provider would redirect with (`state`).
+ */
+async function atProvider(count: number, tag: string, binding: string): Promise<Array<{ authId: string; key: string; state: string }>> {
+  const out: Array<{ authId: string; key: string; state: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const k = core.keys.create(`bench-consent-${tag}-${i}`, 'agent', TEST_ACTOR);
+    const r = await core.requests.authenticate(k.record, { provider: BENCH_PROVIDER, scopes: BENCH_SCOPES, agentId: `consent-${tag}-${i}` });
+    if (r.status !== 'pending' || !r.authId) throw new Error(`expected a pending request, got ${r.status}`);
+    const approved = await core.approve(ownerVia('cli'), r.authId, '1h');
+    if (!approved.consentRequired) throw new Error('expected the request to need the provider consent');
+    const authUrl = new URL(await core.flows.begin(approved.request, sha256(binding)));
+    out.push({ authId: r.authId, key: k.key, state: authUrl.searchParams.get('state') ?? '' });
+  }
+  return out;
+}
+
 let profiler: Session | undefined;
 
 serveCommands(
@@ -75,6 +95,8 @@ serveCommands(
     switch (cmd) {
       case 'pending':
         return pending(Number(args.count), String(args.tag));
+      case 'atProvider':
+        return atProvider(Number(args.count), String(args.tag), String(args.binding));
       case 'approve': {
         for (const id of args.authIds as string[]) await core.requests.approve(ownerVia('cli'), id, '1h');
         return null;
