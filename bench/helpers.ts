@@ -234,8 +234,21 @@ export function pin(pid: number, cpuList: string): void {
 
 /** Resident set size of another process, from /proc/<pid>/status (VmRSS, kB). */
 export function rssOf(pid: number): number {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/**
+ * The part of RSS that is file-backed (`RssFile`: pages of the node binary, native addons and
+ * shared libraries, clean and shared with other processes running them), in bytes. The rest
+ * is the process's own memory (heap, stacks).
+ */
+export function fileRssOf(pid: number): number {
+  return statusBytes(pid, 'RssFile');
+}
+
+function statusBytes(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return kb * 1024;
 }
 

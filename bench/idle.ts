@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BenchContext, HOST, MB, ROOT, type Row, cpuSecondsOf, freePort, round, row, rssOf, sleep } from './helpers.ts';
+import { type BenchContext, HOST, MB, ROOT, type Row, cpuSecondsOf, fileRssOf, freePort, round, row, rssOf, sleep } from './helpers.ts';
 
 const RSS_TARGET_MB = 80;
 const CPU_TARGET_PERCENT = 0.1;
@@ -38,7 +38,8 @@ function cliEntry(): { path: string; compiled: boolean } {
   return existsSync(compiled) ? { path: compiled, compiled: true } : { path: join(ROOT, 'main', 'cli', 'latchkey.ts'), compiled: false };
 }
 
-interface Reading { rssStartMB: number; rssEndMB: number; cpuPercent: number }
+/** `fileEndMB`: the file-backed share of the end RSS (see fileRssOf). */
+interface Reading { rssStartMB: number; rssEndMB: number; fileEndMB: number; cpuPercent: number }
 
 export async function idleFootprint(ctx: BenchContext): Promise<{ rows: Row[]; details: { windowSeconds: number; compiled: boolean; latchkey: Reading; baseline: Reading } }> {
   const windowSeconds = ctx.idleSeconds ?? (ctx.quick ? 10 : 600);
@@ -58,11 +59,12 @@ export async function idleFootprint(ctx: BenchContext): Promise<{ rows: Row[]; d
     const reading = (who: 'latchkey' | 'baseline'): Reading => ({
       rssStartMB: round(rssStart[who] / MB, 1),
       rssEndMB: round(rssOf(pids[who]) / MB, 1),
+      fileEndMB: round(fileRssOf(pids[who]) / MB, 1),
       cpuPercent: round(((cpuSecondsOf(pids[who]) - cpuStart[who]) / windowSeconds) * 100, 3),
     });
     const lk = reading('latchkey');
     const base = reading('baseline');
-    ctx.log(`  latchkey RSS ${lk.rssStartMB} → ${lk.rssEndMB} MB, CPU ${lk.cpuPercent} % | bare node RSS ${base.rssStartMB} → ${base.rssEndMB} MB, CPU ${base.cpuPercent} %`);
+    ctx.log(`  latchkey RSS ${lk.rssStartMB} → ${lk.rssEndMB} MB (file-backed ${lk.fileEndMB}), CPU ${lk.cpuPercent} % | bare node RSS ${base.rssStartMB} → ${base.rssEndMB} MB (file-backed ${base.fileEndMB}), CPU ${base.cpuPercent} %`);
     const minutes = windowSeconds >= 60 ? `${round(windowSeconds / 60, 1)} min` : `${windowSeconds} s`;
     return {
       rows: [
