@@ -44,11 +44,21 @@ export interface BrokerServer {
 }
 
 export function createBrokerServer(handler: (req: IncomingMessage, res: ServerResponse) => void, limits: ServerLimits = DEFAULT_SERVER_LIMITS): BrokerServer {
+  // Requests being answered, so close() can let them finish (event streams excepted: they never
+  // do). Counted in the one request listener: a second listener cost every call an emit.
+  let inFlight = 0;
+  const answered = (): void => { inFlight--; };
   // requireHostHeader off: a Host-less request must reach the S01 guard and get its 403, not Node's 400.
   const server: Server = createServer({
     maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false,
     headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs,
-  }, handler);
+  }, (req, res) => {
+    if (req.headers.accept !== 'text/event-stream') {
+      inFlight++;
+      res.on('close', answered);
+    }
+    handler(req, res);
+  });
   // Clients must give up idle keep-alive sockets before the server closes them, or a reused
   // socket dies mid-request ("other side closed"). httpx expires them after 5 s — exactly
   // Node's default — and undici after 4 s; 30 s here keeps the server out of that race.
@@ -58,13 +68,6 @@ export function createBrokerServer(handler: (req: IncomingMessage, res: ServerRe
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-  });
-  // Requests being answered, so close() can let them finish (event streams excepted: they never do).
-  let inFlight = 0;
-  server.on('request', (req, res) => {
-    if (req.headers.accept === 'text/event-stream') return;
-    inFlight++;
-    res.once('close', () => inFlight--);
   });
 
   return {

@@ -66,6 +66,19 @@ describe('SQLite read cache: the store', () => {
     const key = store.keys.byId('k2')!;
     key.label = 'changed';
     assert.equal(store.keys.byId('k2')?.label, 'other');
+
+    const now = Date.now();
+    store.connections.upsert({
+      id: 'c1', providerId: 'idp', keyId: 'k2', userId: 'default', agentId: null, scopes: ['read'], status: 'ok', generation: 1,
+      tokenCiphertext: null, expiresAt: null, createdAt: now, updatedAt: now, lastRefreshAt: null, label: null, isDefault: true,
+      source: 'flow', installationId: null, metadata: { team: { id: 'T1' } },
+    });
+    const conn = store.connections.findDefault('idp', 'k2', 'default', null)!;
+    (conn.scopes as string[]).push('admin');
+    (conn.metadata as { team: { id: string } }).team.id = 'T2';
+    const again = store.connections.findDefault('idp', 'k2', 'default', null)!;
+    assert.deepEqual(again.scopes, ['read']);
+    assert.deepEqual(again.metadata, { team: { id: 'T1' } });
   });
 });
 

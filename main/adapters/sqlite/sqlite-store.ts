@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import type { ActivityFilter, ActivityEntry, Grant } from '../../core/model.ts';
 import type { Store } from '../../core/ports.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { ReadCache, type TrackedDb, copy, trackedDb, versionPerTurn } from './read-cache.ts';
+import { ReadCache, type TrackedDb, copyConnection, copyFlat, copyWithScopes, trackedDb, versionPerTurn } from './read-cache.ts';
 import {
   CONNECTION_COLUMNS, PROVIDER_COLUMNS, REQUEST_COLUMNS, type Row, activityFromRow, agentConnectionFromRow, cols, connectionFromRow,
   connectionParams, flowFromRow, grantFromRow, keyFromRow, pairingFromRow, providerFromRow, providerParams, requestFromRow,
@@ -27,7 +27,7 @@ export interface SqliteStore extends Store {
 
 const first = <T>(row: Row | undefined, map: (r: Row) => T): T | undefined => (row ? map(row) : undefined);
 /** A hot-path read through the read cache; the caller gets its own copy. */
-const cachedCopy = <T extends object>(sql: TrackedDb, key: string, load: () => T | undefined): T | undefined => {
+const cachedCopy = <T extends object>(sql: TrackedDb, key: string, load: () => T | undefined, copy: (value: T) => T): T | undefined => {
   const value = sql.cache.get(key, load);
   return value === undefined ? undefined : copy(value);
 };
@@ -79,7 +79,7 @@ function keysTable(sql: TrackedDb): Store['keys'] {
     list: () => list.all().map(keyFromRow),
     byHash: (h) => first(byHash.get(h), keyFromRow),
     // S37's release-time check on every token released.
-    byId: (id) => cachedCopy(sql, `key ${id}`, () => first(byId.get(id), keyFromRow)),
+    byId: (id) => cachedCopy(sql, `key ${id}`, () => first(byId.get(id), keyFromRow), copyFlat),
     insert: (k) => { insert.run(k); },
     revoke: (id, at) => { revoke.run(at, id); },
   };
@@ -101,9 +101,9 @@ function connectionsTable(sql: TrackedDb): Store['connections'] {
   const markDefault = sql.write('UPDATE connections SET is_default = 1 WHERE id = @id');
   const del = sql.write('DELETE FROM connections WHERE id = ?');
   return {
-    findDefault: (p, k, u, a) => cachedCopy(sql, `default ${JSON.stringify([p, k, u, a])}`, () => first(findDefault.get(p, k, u, a), connectionFromRow)),
+    findDefault: (p, k, u, a) => cachedCopy(sql, `default ${JSON.stringify([p, k, u, a])}`, () => first(findDefault.get(p, k, u, a), connectionFromRow), copyConnection),
     listIn: (p, k, u, a) => listIn.all(p, k, u, a).map(connectionFromRow),
-    byId: (id) => cachedCopy(sql, `connection ${id}`, () => first(byId.get(id), connectionFromRow)),
+    byId: (id) => cachedCopy(sql, `connection ${id}`, () => first(byId.get(id), connectionFromRow), copyConnection),
     listForKey: (k, p) => (p === undefined ? forKey.all(k) : forKeyProvider.all(k, p)).map(connectionFromRow),
     listAll: () => all.all().map(connectionFromRow),
     upsert: (c) => { upsert.run(connectionParams(c)); },
@@ -127,7 +127,7 @@ function agentConnectionsTable(sql: TrackedDb): Store['agentConnections'] {
   const delProvider = sql.write('DELETE FROM agent_connections WHERE provider_id = ?');
   return {
     listForAgent: (k, a) => forAgent.all(k, a).map(agentConnectionFromRow),
-    find: (k, a, p) => cachedCopy(sql, `bound ${JSON.stringify([k, a, p])}`, () => first(find.get(k, a, p), agentConnectionFromRow)),
+    find: (k, a, p) => cachedCopy(sql, `bound ${JSON.stringify([k, a, p])}`, () => first(find.get(k, a, p), agentConnectionFromRow), copyFlat),
     byId: (id) => first(byId.get(id), agentConnectionFromRow),
     listForConnection: (c) => forConnection.all(c).map(agentConnectionFromRow),
     listAll: () => all.all().map(agentConnectionFromRow),
@@ -182,7 +182,7 @@ function grantsTable(sql: TrackedDb): Store['grants'] {
       // Only time changes a live grant without a write: drop the ones expired since the read.
       // A clock that went back could make one expired at `at` live again: ask SQLite then.
       const grants = now >= entry.at ? entry.grants.filter((g) => g.expiresAt === null || g.expiresAt > now) : read();
-      return grants.map(copy);
+      return grants.map(copyWithScopes);
     },
     listAll: (now) => all.all(now).map(grantFromRow),
     byId: (id) => first(byId.get(id), grantFromRow),
