@@ -46,7 +46,7 @@ export function hotSpots(file: string, top = 15, requests?: number): ProfileSumm
     const seen = new Set<string>();
     for (let n: number | undefined = id; n !== undefined; n = parentOf.get(n)) {
       const f = byId.get(n)?.callFrame;
-      if (!f || !where(f.url).startsWith('main/')) continue;
+      if (!f || !/^(dist\/)?main\//.test(where(f.url))) continue;
       const name = at(f);
       if (seen.has(name)) continue;
       seen.add(name);

@@ -2,8 +2,8 @@
  * Envelope encryption (design.md §3): one random 256-bit master key; every secret in SQLite is
  * AES-256-GCM ciphertext whose associated data binds it to its row and generation. The master
  * key comes from one of two places:
- *  - the OS keychain (the default): probed (write, read back, delete) at start-up and read once,
- *    so the hot path never waits on the keychain;
+ *  - the OS keychain (the default): read once at start-up, so the hot path never waits on the
+ *    keychain; probed (write, read back, delete) before the key is first created in it;
  *  - a passphrase the owner opted in to (`--vault passphrase`, for boxes without a Secret
  *    Service): the key is derived with scrypt from the passphrase and a random salt; a sealed
  *    check value tells a wrong passphrase from a right one. Only the salt, the scrypt parameters
@@ -64,10 +64,12 @@ export function openVault(options: VaultOptions): Vault {
     const keychain = options.keychain();
     backendName = keychain.name;
     const account = masterKeyAccount(options.vaultId);
-    probeKeychain(keychain, options.vaultId);
-
     let stored = keychain.get(account);
     if (stored === null) {
+      // First start on this keychain: it must give back what it is given before it keeps the
+      // key. Later starts read the key back, which proves that much; the probe's three D-Bus
+      // round trips were a tenth of every start-up (issue 17).
+      probeKeychain(keychain, options.vaultId);
       keychain.set(account, randomBytes(32).toString('base64'));
       stored = keychain.get(account);
     }

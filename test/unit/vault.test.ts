@@ -26,6 +26,23 @@ describe('vault', () => {
     assert.throws(() => openVault({ keychain: () => kc, vaultId: 'other' }).open(ct, 'a'), 'another home has another key');
   });
 
+  test('the keychain is probed before the master key is created in it, not on every start', () => {
+    const kc = memoryKeychain();
+    const calls: string[] = [];
+    const counting = { ...kc, get: (a: string) => { calls.push(`get ${a}`); return kc.get(a); }, set: (a: string, v: string) => { calls.push(`set ${a}`); kc.set(a, v); }, delete: (a: string) => { calls.push(`delete ${a}`); return kc.delete(a); } };
+    openVault({ keychain: () => counting, vaultId: 'v' });
+    assert.deepEqual(calls, ['get master-key:v', 'set probe:v', 'get probe:v', 'delete probe:v', 'set master-key:v', 'get master-key:v']);
+    calls.length = 0;
+    assert.equal(openVault({ keychain: () => counting, vaultId: 'v' }).status().ok, true);
+    assert.deepEqual(calls, ['get master-key:v'], 'a start that finds its key only reads it');
+
+    // A keychain that takes writes but gives nothing back never gets the key.
+    const forgetful = { ...memoryKeychain(), get: () => null };
+    const status = openVault({ keychain: () => forgetful, vaultId: 'v' }).status();
+    assert.equal(status.ok, false);
+    assert.match(!status.ok ? status.reason : '', /did not return what was written/);
+  });
+
   test('S24 no usable keychain → status says why, sealing refuses with a 503 and the fix', () => {
     const vault = openVault({ keychain: () => memoryKeychain({ broken: 'org.freedesktop.secrets was not provided by any .service files' }), vaultId: 'v' });
     const status = vault.status();
