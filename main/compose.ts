@@ -15,12 +15,13 @@ import { FLOW_TTL_MS } from './core/oauth-flows.ts';
 import type { Clock, KeychainStatus, Logger, VaultKind } from './core/ports.ts';
 import { SWEEP_INTERVAL_MS } from './core/refresh-sweep.ts';
 import { loginLink, loopbackBaseUrl } from './core/links.ts';
-import { createApp } from './http/app.ts';
 import { sdkFastPath } from './http/fast-path.ts';
 import { sdkHandlers } from './http/sdk-handlers.ts';
 import { sdkPipeline } from './http/sdk-pipeline.ts';
+import { SECURITY_HEADERS } from './http/security-headers.ts';
 import { createBrokerServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from './http/server.ts';
 import type { SqliteStore } from './adapters/sqlite/sqlite-store.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHomeDir } from './home-files.ts';
 import { openHome, type PassphraseSource } from './home.ts';
 import { lockHome } from './home-lock.ts';
@@ -135,9 +136,20 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
     // One Agent Auth pipeline for both mounts: Express's routes and the node:http fast path.
     const sdk = sdkPipeline(core, sdkHandlers(core), { port: () => port, logger });
-    const app = createApp(core, { port: () => port, logger, envBlock, now: () => clock.now(), sdk });
     const fastPath = sdkFastPath(sdk);
-    const server = createBrokerServer((req, res) => { if (!fastPath(req, res)) app(req, res); }, { ...DEFAULT_SERVER_LIMITS, ...options.serverLimits });
+    // Express, and with it the window, the flow pages and the owner API, is loaded by the
+    // first request the fast path leaves alone: a broker only agents talk to never pays for
+    // it (a third of the start-up time and ~10 MB, issue 17).
+    let app: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
+    const loadApp = async () => (await import('./http/app.ts')).createApp(core, { port: () => port, logger, envBlock, now: () => clock.now(), sdk });
+    const server = createBrokerServer((req, res) => {
+      if (fastPath(req, res)) return;
+      (app ??= loadApp()).then((handle) => handle(req, res), (err: unknown) => {
+        logger.error('http.app_failed', { error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Latchkey could not load its window and owner API; see the log.');
+      });
+    }, { ...DEFAULT_SERVER_LIMITS, ...options.serverLimits });
     port = await server.listen(options.port);
     writeRuntime(home, { ...claim, port, url: baseUrl(), control: core.sessions.controlSecret });
     const stopHousekeeping = startHousekeeping(core, store, clock, logger);

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { rawRequest } from '../helpers/raw-http.ts';
+import { TEST_ACTOR } from '../helpers/owner.ts';
 import { providerBody, startTestBroker, type TestBroker } from '../helpers/test-broker.ts';
 
 function chunked(body: string): string {
@@ -152,6 +153,39 @@ describe('fast path parity with the Express routes', () => {
       const r = await threeWays('GET', path, { name, headers: headers.map((h) => h.replace('{unknown}', '{key}')), status },
         () => (headers.some((h) => h.includes('{unknown}')) ? unknownKey() : b.key));
       same(`wait: ${name}`, r, status);
+    }
+  });
+
+  // Every other route of the contract is dispatched by the fast path too (an agent-only
+  // broker never loads Express): each answers like the Express mount, success and refusal.
+  test('the rest of the contract table: identical answers on both mounts', async () => {
+    const tokenId = '00000000-0000-4000-8000-000000000000';
+    const agentKey = b.core.keys.create('parity agent', 'agent', TEST_ACTOR).key;
+    const agent = 'x-api-key: {agent}';
+    const cases: Array<[string, string, string, string | undefined, string[], number]> = [
+      ['list providers', 'GET', '/v2/auth/providers', undefined, [good], 200],
+      ['one provider', 'GET', '/api-host/v2/auth/providers/test-idp', undefined, [good], 200],
+      ['an unknown provider, %-escaped', 'GET', '/v2/auth/providers/no%20such', undefined, [good], 404],
+      ['create a provider with an agent key', 'POST', '/v2/auth/providers', '{"provider_id":"x"}', [agent, json], 403],
+      ['discover an MCP server with an agent key', 'POST', '/v2/auth/providers/mcp-discover', '{}', [agent, json], 403],
+      ['patch a provider with an agent key', 'PATCH', '/v2/auth/providers/test-idp', '{}', [agent, json], 403],
+      ['delete a provider with an agent key', 'DELETE', '/v2/auth/providers/test-idp', undefined, [agent], 403],
+      ['create a provider with the owner key and a bad body', 'POST', '/v2/auth/providers', '{"provider_id":"x"}', [good, json], 422],
+      ['token exists', 'GET', '/v2/auth/tokens/exists?provider_id=test-idp', undefined, [good], 200],
+      ['token exists without provider_id', 'GET', '/v2/auth/tokens/exists', undefined, [good], 422],
+      ['list tokens', 'GET', '/v2/auth/tokens?provider_id=test-idp', undefined, [good], 200],
+      ['slack workspace exists', 'GET', '/v2/auth/tokens/workspace/slack/exists', undefined, [good], 200],
+      ['patch a token that is not a UUID', 'PATCH', '/v2/auth/tokens/not-a-uuid/metadata', '{}', [good, json], 422],
+      ['delete an unknown token', 'DELETE', `/v2/auth/tokens/${tokenId}`, undefined, [good], 404],
+      ["an agent's connections", 'GET', '/v2/auth/agents/agent-1/connections', undefined, [good], 200],
+      ['bind an account with an agent key', 'POST', '/v2/auth/agents/agent-1/connections', `{"oauth_token_id":"${tokenId}"}`, [agent, json], 403],
+      ['a callback without a binding from an agent key', 'POST', '/v2/auth/callback/test-idp', '{"code":"c","state":"s"}', [agent, json], 403],
+      ['an unknown key on a provider route', 'GET', '/v2/auth/providers', undefined, ['x-api-key: {unknown}'], 401],
+    ];
+    for (const [name, method, path, body, headers, status] of cases) {
+      const fill = headers.some((h) => h.includes('{unknown}')) ? unknownKey : headers.some((h) => h.includes('{agent}')) ? () => agentKey : () => b.key;
+      const r = await threeWays(method, path, { name, headers: headers.map((h) => h.replace(/\{unknown\}|\{agent\}/, '{key}')), ...(body === undefined ? {} : { body }), status }, fill);
+      same(`${method} ${path}: ${name}`, r, status);
     }
   });
 });
