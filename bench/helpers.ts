@@ -6,7 +6,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -233,6 +233,17 @@ export function pin(pid: number, cpuList: string): void {
 // ---- /proc readings (Linux) ----------------------------------------------------------------
 
 /** Resident set size of another process, from /proc/<pid>/status (VmRSS, kB). */
+/** The CLI entry a user's `latchkey` runs: compiled when built (what the package ships), else the sources. */
+export function cliEntry(): { path: string; compiled: boolean } {
+  const compiled = join(ROOT, 'dist', 'main', 'cli', 'latchkey.js');
+  return existsSync(compiled) ? { path: compiled, compiled: true } : sourcesEntry();
+}
+
+/** The TypeScript sources, as `npm start` runs them in a clone (Node strips the types at load). */
+export function sourcesEntry(): { path: string; compiled: boolean } {
+  return { path: join(ROOT, 'main', 'cli', 'latchkey.ts'), compiled: false };
+}
+
 export function rssOf(pid: number): number {
   return statusBytes(pid, 'VmRSS');
 }
