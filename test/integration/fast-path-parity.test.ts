@@ -181,6 +181,9 @@ describe('fast path parity with the Express routes', () => {
       ['bind an account with an agent key', 'POST', '/v2/auth/agents/agent-1/connections', `{"oauth_token_id":"${tokenId}"}`, [agent, json], 403],
       ['a callback without a binding from an agent key', 'POST', '/v2/auth/callback/test-idp', '{"code":"c","state":"s"}', [agent, json], 403],
       ['an unknown key on a provider route', 'GET', '/v2/auth/providers', undefined, ['x-api-key: {unknown}'], 401],
+      // A page on a neighbour port reaches these routes on the fast path now: S02 holds there too.
+      ['a browser page listing providers', 'GET', '/v2/auth/providers', undefined, [good, 'Origin: http://127.0.0.1:8080'], 403],
+      ['a cross-site fetch revoking tokens', 'DELETE', '/v2/auth/tokens?provider_id=test-idp', undefined, [good, 'Sec-Fetch-Site: cross-site'], 403],
     ];
     for (const [name, method, path, body, headers, status] of cases) {
       const fill = headers.some((h) => h.includes('{unknown}')) ? unknownKey : headers.some((h) => h.includes('{agent}')) ? () => agentKey : () => b.key;
